@@ -1,0 +1,123 @@
+package io.dpsoperator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
+
+/** The status fields shared by individual enrollments and enrollment groups. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public abstract class DpsRecordStatus {
+  /** The metadata.generation this status describes. */
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  /** Conditions in the Kubernetes shape; Ready tells whether DPS holds the desired record. */
+  @JsonPropertyDescription(
+      "Conditions in the Kubernetes shape; Ready tells whether DPS holds the desired record.")
+  private List<Condition> conditions;
+
+  /** The DPS etag of the record as last written or read by the operator. */
+  @JsonPropertyDescription("The DPS etag of the record as last written or read by the operator.")
+  private String etag;
+
+  /** When DPS created the record. */
+  @JsonPropertyDescription("When DPS created the record.")
+  private String createdDateTimeUtc;
+
+  /** When DPS last changed the record. */
+  @JsonPropertyDescription("When DPS last changed the record.")
+  private String lastUpdatedDateTimeUtc;
+
+  /** When the operator last confirmed that DPS holds the desired record (RFC 3339). */
+  @JsonPropertyDescription(
+      "When the operator last confirmed that DPS holds the desired record (RFC 3339).")
+  private String lastSyncTime;
+
+  /** For X.509: subject, thumbprint and expiry of the certificates in use. */
+  @JsonPropertyDescription("For X.509: subject, thumbprint and expiry of the certificates in use.")
+  private List<CertificateStatus> certificates;
+
+  /** For DPS-generated symmetric keys: the Secret the operator wrote them to. */
+  @JsonPropertyDescription(
+      "For DPS-generated symmetric keys: the Secret the operator wrote them to.")
+  private String keysSecretName;
+
+  /** The DPS service host the record lives in. */
+  @JsonPropertyDescription("The DPS service host the record lives in.")
+  private String dpsHost;
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public String getEtag() {
+    return etag;
+  }
+
+  public void setEtag(String etag) {
+    this.etag = etag;
+  }
+
+  public String getCreatedDateTimeUtc() {
+    return createdDateTimeUtc;
+  }
+
+  public void setCreatedDateTimeUtc(String createdDateTimeUtc) {
+    this.createdDateTimeUtc = createdDateTimeUtc;
+  }
+
+  public String getLastUpdatedDateTimeUtc() {
+    return lastUpdatedDateTimeUtc;
+  }
+
+  public void setLastUpdatedDateTimeUtc(String lastUpdatedDateTimeUtc) {
+    this.lastUpdatedDateTimeUtc = lastUpdatedDateTimeUtc;
+  }
+
+  public String getLastSyncTime() {
+    return lastSyncTime;
+  }
+
+  public void setLastSyncTime(String lastSyncTime) {
+    this.lastSyncTime = lastSyncTime;
+  }
+
+  public List<CertificateStatus> getCertificates() {
+    return certificates;
+  }
+
+  public void setCertificates(List<CertificateStatus> certificates) {
+    this.certificates = certificates;
+  }
+
+  public String getKeysSecretName() {
+    return keysSecretName;
+  }
+
+  public void setKeysSecretName(String keysSecretName) {
+    this.keysSecretName = keysSecretName;
+  }
+
+  public String getDpsHost() {
+    return dpsHost;
+  }
+
+  public void setDpsHost(String dpsHost) {
+    this.dpsHost = dpsHost;
+  }
+}

@@ -1,0 +1,44 @@
+package io.dpsoperator.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A DPS enrollment group: a fleet of devices sharing a signing certificate or a group key. */
+@Group(IndividualEnrollment.GROUP)
+@Version(IndividualEnrollment.VERSION)
+@ShortNames("dpseg")
+@Categories("dps")
+@AdditionalPrinterColumn(
+    name = "Group ID",
+    jsonPath = ".status.enrollmentGroupId",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Attestation",
+    jsonPath = ".spec.attestation.type",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Devices",
+    jsonPath = ".status.devices.total",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class EnrollmentGroup extends CustomResource<EnrollmentGroupSpec, EnrollmentGroupStatus>
+    implements Namespaced {
+
+  /** The DPS enrollment group id: spec.enrollmentGroupId, or metadata.name when unset. */
+  public String enrollmentGroupId() {
+    String id = getSpec() == null ? null : getSpec().getEnrollmentGroupId();
+    return id == null || id.isBlank() ? getMetadata().getName() : id;
+  }
+}

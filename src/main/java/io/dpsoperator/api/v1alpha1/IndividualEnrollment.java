@@ -1,0 +1,51 @@
+package io.dpsoperator.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A DPS individual enrollment: one device admitted by its own attestation. */
+@Group(IndividualEnrollment.GROUP)
+@Version(IndividualEnrollment.VERSION)
+@ShortNames("dpsie")
+@Categories("dps")
+@AdditionalPrinterColumn(
+    name = "Registration ID",
+    jsonPath = ".status.registrationId",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Attestation",
+    jsonPath = ".spec.attestation.type",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Ready",
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Device Status",
+    jsonPath = ".status.registrationState.status",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Assigned Hub",
+    jsonPath = ".status.registrationState.assignedHub",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class IndividualEnrollment
+    extends CustomResource<IndividualEnrollmentSpec, IndividualEnrollmentStatus>
+    implements Namespaced {
+  public static final String GROUP = "dpsoperator.io";
+  public static final String VERSION = "v1alpha1";
+
+  /** The DPS registration id: spec.registrationId, or metadata.name when unset. */
+  public String registrationId() {
+    String id = getSpec() == null ? null : getSpec().getRegistrationId();
+    return id == null || id.isBlank() ? getMetadata().getName() : id;
+  }
+}
