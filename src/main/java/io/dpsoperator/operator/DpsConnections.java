@@ -1,0 +1,93 @@
+package io.dpsoperator.operator;
+
+import io.dpsoperator.api.v1alpha1.ConnectionSecretRef;
+import io.dpsoperator.dps.DpsClient;
+import io.dpsoperator.operator.secrets.ObjectRef;
+import io.dpsoperator.operator.sync.Material;
+import io.dpsoperator.operator.sync.SyncFailure;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Chooses the DPS a resource lives in: the operator-wide connection Secret, or the resource's own
+ * {@code connectionSecretRef}; and keeps one client per connection string, all sharing the
+ * client-side rate limiter.
+ */
+public class DpsConnections implements AutoCloseable {
+  private final OperatorConfig config;
+  private final Function<String, DpsClient> factory;
+  private final Optional<String> fixedDefault;
+  private final Map<String, DpsClient> clients = new ConcurrentHashMap<>();
+
+  /**
+   * @param factory makes a client from a connection string
+   * @param fixedDefault a default connection string that needs no Secret (the embedded emulator)
+   */
+  public DpsConnections(
+      OperatorConfig config, Function<String, DpsClient> factory, Optional<String> fixedDefault) {
+    this.config = config;
+    this.factory = factory;
+    this.fixedDefault = fixedDefault;
+  }
+
+  /** The Secret holding the connection string of a resource, if one is needed. */
+  public Optional<ObjectRef> secretRef(String namespace, ConnectionSecretRef perResource) {
+    if (perResource != null) {
+      return Optional.of(ObjectRef.secret(namespace, perResource.getName()));
+    }
+    if (fixedDefault.isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(ObjectRef.secret(config.namespace(), config.connectionSecret()));
+  }
+
+  /** The client for a resource's DPS. */
+  public DpsClient clientFor(ConnectionSecretRef perResource, Material material) throws SyncFailure {
+    String connectionString;
+    if (perResource != null) {
+      connectionString =
+          material.secretValue(
+              perResource.getName(),
+              perResource.getKey() == null ? "connectionString" : perResource.getKey(),
+              "DPS connection string");
+    } else if (fixedDefault.isPresent()) {
+      connectionString = fixedDefault.get();
+    } else {
+      connectionString =
+          material.value(
+              ObjectRef.secret(config.namespace(), config.connectionSecret()),
+              config.connectionSecretKey(),
+              "operator-wide DPS connection string");
+    }
+    String key = sha256(connectionString);
+    try {
+      return clients.computeIfAbsent(key, k -> factory.apply(connectionString));
+    } catch (IllegalArgumentException e) {
+      // The parser's message names the problem, never the key.
+      throw SyncFailure.terminal(
+          io.dpsoperator.operator.sync.Reasons.INVALID_SECRET,
+          "the DPS connection string is malformed: " + e.getMessage());
+    }
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    clients.values().forEach(DpsClient::close);
+    clients.clear();
+  }
+}

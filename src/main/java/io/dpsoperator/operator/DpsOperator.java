@@ -1,0 +1,152 @@
+package io.dpsoperator.operator;
+
+import io.dpsoperator.dps.DpsClient;
+import io.dpsoperator.dps.DpsClientConfig;
+import io.dpsoperator.dps.DpsClients;
+import io.dpsoperator.dps.DpsRateLimiter;
+import io.dpsoperator.operator.reconciler.EnrollmentGroupReconciler;
+import io.dpsoperator.operator.reconciler.IndividualEnrollmentReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator, wired: both controllers on one JOSDK {@link Operator}, DPS clients sharing one rate
+ * limiter, Events, and the health and metrics endpoint. {@code run}, the demo and the tests start
+ * it the same way.
+ */
+public final class DpsOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DpsOperator.class);
+
+  private final Operator operator;
+  private final DpsConnections connections;
+  private final HttpEndpoints endpoints;
+
+  private DpsOperator(Operator operator, DpsConnections connections, HttpEndpoints endpoints) {
+    this.operator = operator;
+    this.connections = connections;
+    this.endpoints = endpoints;
+  }
+
+  /** What the operator needs besides its configuration. */
+  public record Wiring(
+      KubernetesClient kubernetes,
+      MeterRegistry meters,
+      Optional<String> defaultConnectionString,
+      Optional<String> extraCaPem,
+      boolean allowHttp,
+      boolean startHttpEndpoints,
+      Clock clock) {
+
+    /** Production wiring: connection strings come from Secrets; the HTTP endpoint runs. */
+    public static Wiring of(KubernetesClient kubernetes, MeterRegistry meters) {
+      return new Wiring(
+          kubernetes, meters, Optional.empty(), Optional.empty(), false, true, Clock.systemUTC());
+    }
+
+    public Wiring withDefaultConnectionString(String connectionString) {
+      return new Wiring(kubernetes, meters, Optional.of(connectionString), extraCaPem, allowHttp, startHttpEndpoints, clock);
+    }
+
+    public Wiring withExtraCaPem(String pem) {
+      return new Wiring(kubernetes, meters, defaultConnectionString, Optional.of(pem), allowHttp, startHttpEndpoints, clock);
+    }
+
+    public Wiring withoutHttpEndpoints() {
+      return new Wiring(kubernetes, meters, defaultConnectionString, extraCaPem, allowHttp, false, clock);
+    }
+  }
+
+  /** Starts the operator; returns once the controllers are running (or waiting for leadership). */
+  public static DpsOperator start(OperatorConfig config, Wiring wiring) {
+    DpsRateLimiter limiter = DpsRateLimiter.perMinute(config.rateLimitPerMinute());
+    Function<String, DpsClient> factory =
+        connectionString -> {
+          DpsClientConfig.Builder b =
+              DpsClientConfig.builder(connectionString)
+                  .requestTimeout(config.requestTimeout())
+                  .rateLimiter(limiter)
+                  .allowHttp(wiring.allowHttp());
+          config.caBundleFile().ifPresent(f -> b.caBundlePath(Path.of(f)));
+          wiring.extraCaPem().ifPresent(b::caBundlePem);
+          return DpsClients.create(b.build(), wiring.meters());
+        };
+    DpsConnections connections =
+        new DpsConnections(config, factory, wiring.defaultConnectionString());
+    EventRecorder events = new EventRecorder(wiring.kubernetes(), wiring.clock());
+
+    Operator operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(wiring.kubernetes())
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withCloseClientOnStop(false)
+                  .withConcurrentReconciliationThreads(10);
+              if (config.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    new LeaderElectionConfiguration(config.leaderElectionLease(), config.namespace()));
+              }
+            });
+    operator.register(
+        new IndividualEnrollmentReconciler(config, connections, events, wiring.clock()),
+        o -> configure(o, config));
+    operator.register(
+        new EnrollmentGroupReconciler(config, connections, events, wiring.clock()),
+        o -> configure(o, config));
+    HttpEndpoints endpoints = null;
+    if (wiring.startHttpEndpoints()) {
+      endpoints = HttpEndpoints.start(config.httpPort(), operator, wiring.meters());
+    }
+    operator.start();
+    LOG.info(
+        "Started dps-operator namespaces={} leaderElection={}",
+        config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
+        config.leaderElection());
+    return new DpsOperator(operator, connections, endpoints);
+  }
+
+  private static <P extends io.fabric8.kubernetes.api.model.HasMetadata> void configure(
+      ControllerConfigurationOverrider<P> o, OperatorConfig config) {
+    if (config.watchesAllNamespaces()) {
+      o.watchingAllNamespaces();
+    } else {
+      o.settingNamespaces(config.watchNamespaces());
+    }
+    // Retryable failures back off exponentially without a limit, capped at the resync interval.
+    o.withRetry(
+        new GenericRetry()
+            .setInitialInterval(1000)
+            .setIntervalMultiplier(2)
+            .setMaxInterval(Math.max(2000, config.resyncInterval().toMillis()))
+            .withoutMaxAttempts());
+  }
+
+  /** The JOSDK operator, for health checks. */
+  public Operator operator() {
+    return operator;
+  }
+
+  /** The port of the health and metrics endpoint, when it runs. */
+  public Optional<Integer> httpPort() {
+    return Optional.ofNullable(endpoints).map(HttpEndpoints::port);
+  }
+
+  @Override
+  public void close() {
+    LOG.info("Stopping dps-operator");
+    operator.stop();
+    if (endpoints != null) {
+      endpoints.close();
+    }
+    connections.close();
+  }
+}

@@ -1,0 +1,108 @@
+package io.dpsoperator.operator;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records Kubernetes Events on resources. The same Event repeated within a short window is counted
+ * on the existing Event instead of creating a new one, so that retries do not flood the namespace.
+ */
+public class EventRecorder {
+  private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+  private static final Duration DEDUP_WINDOW = Duration.ofMinutes(10);
+  public static final String COMPONENT = "dps-operator";
+
+  private final KubernetesClient client;
+  private final Clock clock;
+  private final Map<String, Recorded> recent = new ConcurrentHashMap<>();
+
+  private record Recorded(String eventName, int count, Instant last) {}
+
+  public EventRecorder(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  public void normal(HasMetadata on, String reason, String message) {
+    record(on, "Normal", reason, message);
+  }
+
+  public void warning(HasMetadata on, String reason, String message) {
+    record(on, "Warning", reason, message);
+  }
+
+  private void record(HasMetadata on, String type, String reason, String message) {
+    String ns = on.getMetadata().getNamespace();
+    String key = on.getMetadata().getUid() + "|" + type + "|" + reason + "|" + message;
+    Instant now = clock.instant();
+    try {
+      Recorded previous = recent.get(key);
+      if (previous != null && previous.last().plus(DEDUP_WINDOW).isAfter(now)) {
+        int count = previous.count() + 1;
+        client
+            .v1()
+            .events()
+            .inNamespace(ns)
+            .withName(previous.eventName())
+            .edit(
+                e -> {
+                  e.setCount(count);
+                  e.setLastTimestamp(now.toString());
+                  return e;
+                });
+        recent.put(key, new Recorded(previous.eventName(), count, now));
+        return;
+      }
+      String name = on.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8);
+      client
+          .v1()
+          .events()
+          .inNamespace(ns)
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace(ns)
+                  .endMetadata()
+                  .withInvolvedObject(
+                      new ObjectReferenceBuilder()
+                          .withApiVersion(on.getApiVersion())
+                          .withKind(on.getKind())
+                          .withName(on.getMetadata().getName())
+                          .withNamespace(ns)
+                          .withUid(on.getMetadata().getUid())
+                          .withResourceVersion(on.getMetadata().getResourceVersion())
+                          .build())
+                  .withType(type)
+                  .withReason(reason)
+                  .withMessage(message)
+                  .withCount(1)
+                  .withFirstTimestamp(now.toString())
+                  .withLastTimestamp(now.toString())
+                  .withNewSource()
+                  .withComponent(COMPONENT)
+                  .endSource()
+                  .withReportingComponent(COMPONENT)
+                  .build())
+          .create();
+      recent.put(key, new Recorded(name, 1, now));
+      if (recent.size() > 10_000) {
+        recent.entrySet().removeIf(e -> e.getValue().last().plus(DEDUP_WINDOW).isBefore(now));
+      }
+    } catch (KubernetesClientException e) {
+      recent.remove(key);
+      LOG.warn("Failed to record event reason={} status={}", reason, e.getCode());
+    }
+  }
+}

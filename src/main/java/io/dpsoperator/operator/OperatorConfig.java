@@ -1,0 +1,198 @@
+package io.dpsoperator.operator;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's configuration, read once from {@code DPS_OPERATOR_*} environment variables. Every
+ * key has a default and a one-line description ({@link #SETTINGS}); tests pass a map.
+ */
+public record OperatorConfig(
+    String namespace,
+    String connectionSecret,
+    String connectionSecretKey,
+    Set<String> watchNamespaces,
+    Duration resyncInterval,
+    Duration groupStatusInterval,
+    int rateLimitPerMinute,
+    Duration requestTimeout,
+    Optional<String> caBundleFile,
+    Optional<String> idScope,
+    String deviceEndpoint,
+    boolean leaderElection,
+    String leaderElectionLease,
+    int httpPort,
+    String logLevel,
+    String logFormat,
+    boolean embeddedDps) {
+
+  /** One configuration key. */
+  public record Setting(String key, String defaultValue, String description) {}
+
+  /** Every key, its default and its meaning (the README's configuration reference). */
+  public static final List<Setting> SETTINGS =
+      List.of(
+          new Setting("DPS_OPERATOR_NAMESPACE", "default", "The operator's own namespace"),
+          new Setting(
+              "DPS_OPERATOR_CONNECTION_SECRET",
+              "dps-connection",
+              "Secret in the operator's namespace holding the default DPS connection string"),
+          new Setting(
+              "DPS_OPERATOR_CONNECTION_SECRET_KEY",
+              "connectionString",
+              "Key of the connection string in that Secret"),
+          new Setting(
+              "DPS_OPERATOR_WATCH_NAMESPACES",
+              "",
+              "Comma-separated namespaces to watch; empty watches the whole cluster"),
+          new Setting(
+              "DPS_OPERATOR_RESYNC_INTERVAL",
+              "5m",
+              "How often each enrollment is re-read from DPS to detect out-of-band changes"),
+          new Setting(
+              "DPS_OPERATOR_GROUP_STATUS_INTERVAL",
+              "10m",
+              "How often the registered-device summary of a group is refreshed"),
+          new Setting(
+              "DPS_OPERATOR_RATE_LIMIT_PER_MINUTE",
+              "1000",
+              "DPS service operations per minute, shared by all reconcilers"),
+          new Setting("DPS_OPERATOR_REQUEST_TIMEOUT", "30s", "Timeout of one DPS request"),
+          new Setting(
+              "DPS_OPERATOR_CA_BUNDLE_FILE",
+              "",
+              "PEM CA bundle trusted for DPS in addition to the system trust store"),
+          new Setting(
+              "DPS_OPERATOR_ID_SCOPE", "", "DPS ID scope written into generated device Secrets"),
+          new Setting(
+              "DPS_OPERATOR_DEVICE_ENDPOINT",
+              "global.azure-devices-provisioning.net",
+              "Device provisioning endpoint written into generated device Secrets"),
+          new Setting(
+              "DPS_OPERATOR_LEADER_ELECTION", "false", "Lease-based leader election (replicas > 1)"),
+          new Setting(
+              "DPS_OPERATOR_LEADER_ELECTION_LEASE",
+              "dps-operator-leader",
+              "Name of the leader-election Lease"),
+          new Setting(
+              "DPS_OPERATOR_HTTP_PORT", "8080", "Port of /healthz, /readyz and /metrics"),
+          new Setting("DPS_OPERATOR_LOG_LEVEL", "INFO", "Root log level"),
+          new Setting("DPS_OPERATOR_LOG_FORMAT", "text", "Log format: text or json"),
+          new Setting(
+              "DPS_OPERATOR_EMBEDDED_DPS",
+              "false",
+              "Start the built-in DPS emulator beside the operator (try-out without Azure)"));
+
+  /** Reads the configuration from environment variables; unknown keys are ignored. */
+  public static OperatorConfig fromEnv(Map<String, String> env) {
+    Map<String, String> v = new LinkedHashMap<>();
+    for (Setting s : SETTINGS) {
+      String value = env.get(s.key());
+      v.put(s.key(), value == null || value.isBlank() ? s.defaultValue() : value.trim());
+    }
+    return new OperatorConfig(
+        v.get("DPS_OPERATOR_NAMESPACE"),
+        v.get("DPS_OPERATOR_CONNECTION_SECRET"),
+        v.get("DPS_OPERATOR_CONNECTION_SECRET_KEY"),
+        Arrays.stream(v.get("DPS_OPERATOR_WATCH_NAMESPACES").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toUnmodifiableSet()),
+        duration("DPS_OPERATOR_RESYNC_INTERVAL", v),
+        duration("DPS_OPERATOR_GROUP_STATUS_INTERVAL", v),
+        positiveInt("DPS_OPERATOR_RATE_LIMIT_PER_MINUTE", v),
+        duration("DPS_OPERATOR_REQUEST_TIMEOUT", v),
+        optional(v.get("DPS_OPERATOR_CA_BUNDLE_FILE")),
+        optional(v.get("DPS_OPERATOR_ID_SCOPE")),
+        v.get("DPS_OPERATOR_DEVICE_ENDPOINT"),
+        bool("DPS_OPERATOR_LEADER_ELECTION", v),
+        v.get("DPS_OPERATOR_LEADER_ELECTION_LEASE"),
+        positiveInt("DPS_OPERATOR_HTTP_PORT", v),
+        v.get("DPS_OPERATOR_LOG_LEVEL").toUpperCase(java.util.Locale.ROOT),
+        oneOf("DPS_OPERATOR_LOG_FORMAT", v, "text", "json"),
+        bool("DPS_OPERATOR_EMBEDDED_DPS", v));
+  }
+
+  /** The configuration with every default. */
+  public static OperatorConfig defaults() {
+    return fromEnv(Map.of());
+  }
+
+  /** A copy with other settings layered over this one's environment. */
+  public static OperatorConfig fromEnv(Map<String, String> env, Map<String, String> overrides) {
+    Map<String, String> merged = new LinkedHashMap<>(env);
+    merged.putAll(overrides);
+    return fromEnv(merged);
+  }
+
+  /** Whether the operator watches every namespace. */
+  public boolean watchesAllNamespaces() {
+    return watchNamespaces.isEmpty();
+  }
+
+  private static Optional<String> optional(String value) {
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+  }
+
+  private static boolean bool(String key, Map<String, String> v) {
+    return switch (v.get(key).toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default -> throw new IllegalArgumentException(key + " must be true or false");
+    };
+  }
+
+  private static int positiveInt(String key, Map<String, String> v) {
+    try {
+      int n = Integer.parseInt(v.get(key));
+      if (n <= 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a positive integer");
+    }
+  }
+
+  private static String oneOf(String key, Map<String, String> v, String... allowed) {
+    String value = v.get(key).toLowerCase(java.util.Locale.ROOT);
+    if (!Arrays.asList(allowed).contains(value)) {
+      throw new IllegalArgumentException(key + " must be one of " + String.join(", ", allowed));
+    }
+    return value;
+  }
+
+  /** Parses {@code 90s}, {@code 5m}, {@code 1h}, {@code 250ms} or an ISO-8601 duration. */
+  static Duration duration(String key, Map<String, String> v) {
+    String s = v.get(key).trim().toLowerCase(java.util.Locale.ROOT);
+    try {
+      Duration d;
+      if (s.startsWith("p")) {
+        d = Duration.parse(s.toUpperCase(java.util.Locale.ROOT));
+      } else if (s.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+      } else if (s.endsWith("s")) {
+        d = Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+      } else if (s.endsWith("m")) {
+        d = Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+      } else if (s.endsWith("h")) {
+        d = Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
+      } else {
+        throw new IllegalArgumentException();
+      }
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException();
+      }
+      return d;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          key + " must be a duration such as 30s, 5m or 1h, got '" + v.get(key) + "'");
+    }
+  }
+}

@@ -1,0 +1,379 @@
+package io.dpsoperator.operator.reconciler;
+
+import io.dpsoperator.api.v1alpha1.ConnectionSecretRef;
+import io.dpsoperator.api.v1alpha1.DeletionPolicy;
+import io.dpsoperator.api.v1alpha1.DpsRecordStatus;
+import io.dpsoperator.dps.DpsClient;
+import io.dpsoperator.dps.DpsException;
+import io.dpsoperator.dps.model.SymmetricKeyAttestation;
+import io.dpsoperator.operator.DpsConnections;
+import io.dpsoperator.operator.EventRecorder;
+import io.dpsoperator.operator.OperatorConfig;
+import io.dpsoperator.operator.secrets.GeneratedKeysSecret;
+import io.dpsoperator.operator.secrets.ObjectRef;
+import io.dpsoperator.operator.secrets.ReferencedObjects;
+import io.dpsoperator.operator.sync.Conditions;
+import io.dpsoperator.operator.sync.Desired;
+import io.dpsoperator.operator.sync.Material;
+import io.dpsoperator.operator.sync.Reasons;
+import io.dpsoperator.operator.sync.RecordSync;
+import io.dpsoperator.operator.sync.RemoteRecords;
+import io.dpsoperator.operator.sync.SyncFailure;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconcile loop shared by both kinds: read the resource and its Secrets, build the desired DPS
+ * record, let {@link RecordSync} apply it, and report in the status. Orchestration only: mapping,
+ * diffing and remote calls live in {@code sync} and {@code secrets}.
+ *
+ * @param <P> the resource kind
+ * @param <S> its status
+ * @param <R> the DPS record type
+ */
+public abstract class DpsRecordReconciler<
+        P extends CustomResource<?, S>, S extends DpsRecordStatus, R>
+    implements Reconciler<P>, Cleaner<P> {
+  private static final Logger LOG = LoggerFactory.getLogger(DpsRecordReconciler.class);
+
+  protected final OperatorConfig config;
+  protected final DpsConnections connections;
+  protected final EventRecorder events;
+  protected final Clock clock;
+  private final RecordSync<R> sync;
+  private volatile ReferencedObjects<P> referenced;
+
+  protected DpsRecordReconciler(
+      OperatorConfig config, DpsConnections connections, EventRecorder events, Clock clock) {
+    this.config = config;
+    this.connections = connections;
+    this.events = events;
+    this.clock = clock;
+    this.sync = new RecordSync<>(remote());
+  }
+
+  // What each kind supplies.
+
+  /** "enrollment" or "enrollment group". */
+  protected abstract String kindLabel();
+
+  protected abstract String dpsId(P resource);
+
+  protected abstract String duplicateReason();
+
+  protected abstract RemoteRecords<R> remote();
+
+  protected abstract List<ObjectRef> references(P resource);
+
+  protected abstract Desired<R> desired(P resource, Material material) throws SyncFailure;
+
+  protected abstract S newStatus();
+
+  protected abstract ConnectionSecretRef connectionRef(P resource);
+
+  protected abstract DeletionPolicy deletionPolicy(P resource);
+
+  /** Fills the kind's own status fields from what DPS holds. */
+  protected abstract void fillStatus(P resource, S status, R held, DpsClient client);
+
+  /** What the owned Secret of generated keys holds besides the keys. */
+  protected abstract java.util.Map<String, String> deviceFacts(P resource, DpsClient client);
+
+  /** Deletes what goes with the record in DPS (registration records). */
+  protected abstract void deleteRelated(P resource, DpsClient client);
+
+  @Override
+  public List<EventSource<?, P>> prepareEventSources(EventSourceContext<P> context) {
+    referenced = new ReferencedObjects<>(context.getClient(), kindLabel().replace(' ', '-') + "-references");
+    return List.of(referenced);
+  }
+
+  @Override
+  public UpdateControl<P> reconcile(P resource, Context<P> context) throws Exception {
+    S before = resource.getStatus();
+    S status = copyStatus(resource, context);
+    Instant now = clock.instant();
+    Long generation = resource.getMetadata().getGeneration();
+    String id = dpsId(resource);
+    try {
+      Optional<P> winner = olderClaimant(resource, context);
+      if (winner.isPresent()) {
+        referenced.untrack(ResourceID.fromResource(resource));
+        throw SyncFailure.terminal(
+            duplicateReason(),
+            "id "
+                + id
+                + " is already managed by "
+                + winner.get().getMetadata().getNamespace()
+                + "/"
+                + winner.get().getMetadata().getName()
+                + " (created earlier); DPS is left alone for this resource. Rename or delete one of them");
+      }
+      Material material = track(resource);
+      DpsClient client = connections.clientFor(connectionRef(resource), material);
+      Desired<R> desired = desired(resource, material);
+      RecordSync.Outcome<R> outcome =
+          sync.sync(client, id, desired, status.getEtag(), status.getAppliedHash(), kindLabel());
+      R held = outcome.record();
+      if (desired.generatedKeysSecret().isPresent()) {
+        writeGeneratedKeys(resource, context, client, id, desired, outcome, material);
+      }
+      for (RecordSync.Change change : outcome.changes()) {
+        LOG.info("{} id={}", change.message(), id);
+        events.normal(resource, change.reason(), change.message());
+      }
+      status.setEtag(remote().etag(held));
+      status.setAppliedHash(outcome.appliedHash());
+      status.setCertificates(desired.certificates().isEmpty() ? null : desired.certificates());
+      status.setKeysSecretName(desired.generatedKeysSecret().orElse(null));
+      status.setDpsHost(client.hostName());
+      fillStatus(resource, status, held, client);
+      Conditions.setReady(
+          status, true, Reasons.SYNCED, "DPS holds the desired " + kindLabel(), generation, now);
+    } catch (SyncFailure failure) {
+      fail(resource, status, failure.reason(), failure.getMessage(), generation, now);
+      if (failure.isRetryable()) {
+        throw failure;
+      }
+    } catch (DpsException e) {
+      SyncFailure failure = classify(e);
+      fail(resource, status, failure.reason(), failure.getMessage(), generation, now);
+      if (failure.isRetryable()) {
+        throw e;
+      }
+    }
+    status.setObservedGeneration(generation);
+    return finish(resource, before, status, context, now);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<P> updateErrorStatus(
+      P resource, Context<P> context, Exception e) {
+    SyncFailure failure =
+        e instanceof SyncFailure f
+            ? f
+            : e instanceof DpsException d
+                ? classify(d)
+                : SyncFailure.retryable(Reasons.DPS_UNAVAILABLE, "Unexpected error: " + e.getClass().getSimpleName());
+    S status = copyStatus(resource, context);
+    Conditions.setReady(
+        status,
+        false,
+        failure.reason(),
+        failure.getMessage(),
+        resource.getMetadata().getGeneration(),
+        clock.instant());
+    status.setObservedGeneration(resource.getMetadata().getGeneration());
+    if (sameStatus(resource.getStatus(), status, context)) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    resource.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(resource);
+  }
+
+  @Override
+  public DeleteControl cleanup(P resource, Context<P> context) {
+    ResourceID rid = ResourceID.fromResource(resource);
+    String id = dpsId(resource);
+    S status = resource.getStatus();
+    boolean managed = status != null && status.getEtag() != null;
+    if (deletionPolicy(resource) == DeletionPolicy.ORPHAN || !managed) {
+      if (managed) {
+        events.normal(resource, Reasons.ORPHANED, "Left DPS " + kindLabel() + " " + id + " in place (deletionPolicy Orphan)");
+      }
+      referenced.untrack(rid);
+      return DeleteControl.defaultDelete();
+    }
+    if (olderClaimant(resource, context).isPresent()) {
+      referenced.untrack(rid);
+      return DeleteControl.defaultDelete();
+    }
+    try {
+      Material material = track(resource);
+      DpsClient client = connections.clientFor(connectionRef(resource), material);
+      Optional<R> held = remote().get(client, id);
+      if (held.isPresent()) {
+        remote().delete(client, id, io.dpsoperator.dps.IfMatch.etag(remote().etag(held.get())));
+      }
+      deleteRelated(resource, client);
+      LOG.info("Deleted DPS {} id={}", kindLabel(), id);
+      events.normal(resource, Reasons.DELETED, "Deleted DPS " + kindLabel() + " " + id);
+      referenced.untrack(rid);
+      return DeleteControl.defaultDelete();
+    } catch (SyncFailure f) {
+      String message =
+          "Cannot delete DPS "
+              + kindLabel()
+              + " "
+              + id
+              + ": "
+              + f.getMessage()
+              + ". Restore the DPS credentials, or set spec.deletionPolicy to Orphan to let the resource go";
+      events.warning(resource, Reasons.DELETION_BLOCKED, message);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.resyncInterval().toMillis());
+    } catch (DpsException e) {
+      if (e.isNotFound()) {
+        referenced.untrack(rid);
+        return DeleteControl.defaultDelete();
+      }
+      SyncFailure f = classify(e);
+      events.warning(resource, f.reason(), "Cannot delete DPS " + kindLabel() + " " + id + ": " + f.getMessage());
+      long delay = f.isRetryable() ? 5_000 : config.resyncInterval().toMillis();
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay);
+    }
+  }
+
+  private Material track(P resource) {
+    String ns = resource.getMetadata().getNamespace();
+    List<ObjectRef> refs = new ArrayList<>(references(resource));
+    connections.secretRef(ns, connectionRef(resource)).ifPresent(refs::add);
+    referenced.track(ResourceID.fromResource(resource), refs);
+    return new Material(ns, referenced::data);
+  }
+
+  private void writeGeneratedKeys(
+      P resource,
+      Context<P> context,
+      DpsClient client,
+      String id,
+      Desired<R> desired,
+      RecordSync.Outcome<R> outcome,
+      Material material) {
+    String secretName = desired.generatedKeysSecret().get();
+    Optional<SymmetricKeyAttestation> keys = outcome.keys();
+    if (keys.isEmpty()) {
+      keys = remote().keys(client, id);
+    }
+    if (keys.isEmpty() || keys.get().primaryKey() == null) {
+      return;
+    }
+    java.util.Map<String, String> data = new java.util.LinkedHashMap<>(deviceFacts(resource, client));
+    data.put("primaryKey", keys.get().primaryKey());
+    data.put("secondaryKey", keys.get().secondaryKey());
+    if (material.secret(secretName).filter(existing -> existing.equals(data)).isPresent()) {
+      return;
+    }
+    GeneratedKeysSecret.write(context.getClient(), resource, secretName, data);
+    events.normal(
+        resource,
+        Reasons.KEYS_WRITTEN,
+        "Wrote the DPS-generated keys of " + kindLabel() + " " + id + " to Secret " + secretName);
+  }
+
+  private void fail(P resource, S status, String reason, String message, Long generation, Instant now) {
+    boolean changed = Conditions.setReady(status, false, reason, message, generation, now);
+    if (changed) {
+      LOG.info("Sync failed reason={} message={}", reason, message);
+      events.warning(resource, reason, message);
+    }
+  }
+
+  /** Sorts DPS failures into terminal (wait for a change) and retryable (back off). */
+  static SyncFailure classify(DpsException e) {
+    String tracking = e.trackingId() == null ? "" : " (trackingId " + e.trackingId() + ")";
+    if (e.isUnauthorized()) {
+      return SyncFailure.terminal(
+          Reasons.DPS_UNAUTHORIZED,
+          "DPS refused the credentials (HTTP "
+              + e.status()
+              + "): check the connection string Secret and that its policy has the EnrollmentRead and EnrollmentWrite rights"
+              + tracking);
+    }
+    if (e.isThrottled()) {
+      return SyncFailure.retryable(
+          Reasons.THROTTLED, "DPS throttled the operator (HTTP 429); retrying with backoff" + tracking);
+    }
+    if (e.isRetryable()) {
+      return SyncFailure.retryable(
+          Reasons.DPS_UNAVAILABLE,
+          (e.status() == 0 ? "DPS is unreachable" : "DPS answered HTTP " + e.status())
+              + "; retrying with backoff"
+              + tracking);
+    }
+    if (e.status() == 400) {
+      return SyncFailure.terminal(
+          Reasons.INVALID_SPEC, "DPS rejected the record: " + e.getMessage() + tracking);
+    }
+    return SyncFailure.terminal(
+        Reasons.DPS_REJECTED, "DPS answered HTTP " + e.status() + ": " + e.getMessage() + tracking);
+  }
+
+  private Optional<P> olderClaimant(P resource, Context<P> context) {
+    String id = dpsId(resource).toLowerCase(Locale.ROOT);
+    String connection = connectionKey(resource);
+    return context
+        .getPrimaryCache()
+        .list()
+        .filter(other -> !Objects.equals(other.getMetadata().getUid(), resource.getMetadata().getUid()))
+        .filter(other -> other.getMetadata().getDeletionTimestamp() == null || isManaged(other))
+        .filter(other -> dpsId(other).toLowerCase(Locale.ROOT).equals(id))
+        .filter(other -> connectionKey(other).equals(connection))
+        .filter(other -> AGE.compare(other, resource) < 0)
+        .min(AGE);
+  }
+
+  private boolean isManaged(P resource) {
+    return resource.getStatus() != null && resource.getStatus().getEtag() != null;
+  }
+
+  private static final Comparator<io.fabric8.kubernetes.api.model.HasMetadata> AGE =
+      Comparator.comparing(
+              (io.fabric8.kubernetes.api.model.HasMetadata r) ->
+                  Instant.parse(
+                      Optional.ofNullable(r.getMetadata().getCreationTimestamp())
+                          .orElse("9999-12-31T00:00:00Z")))
+          .thenComparing(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
+
+  private String connectionKey(P resource) {
+    ConnectionSecretRef ref = connectionRef(resource);
+    return ref == null ? "" : resource.getMetadata().getNamespace() + "/" + ref.getName();
+  }
+
+  @SuppressWarnings("unchecked")
+  private S copyStatus(P resource, Context<P> context) {
+    if (resource.getStatus() == null) {
+      return newStatus();
+    }
+    return (S) context.getClient().getKubernetesSerialization().clone(resource.getStatus());
+  }
+
+  private boolean sameStatus(S a, S b, Context<P> context) {
+    var ser = context.getClient().getKubernetesSerialization();
+    return Objects.equals(ser.asJson(a), ser.asJson(b));
+  }
+
+  private UpdateControl<P> finish(P resource, S before, S status, Context<P> context, Instant now) {
+    UpdateControl<P> control;
+    if (before != null && sameStatus(before, status, context)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      status.setLastSyncTime(now.toString());
+      resource.setStatus(status);
+      control = UpdateControl.patchStatus(resource);
+    }
+    return control.rescheduleAfter(resyncInterval());
+  }
+
+  /** How long until the next periodic sync of one resource. */
+  protected java.time.Duration resyncInterval() {
+    return config.resyncInterval();
+  }
+}

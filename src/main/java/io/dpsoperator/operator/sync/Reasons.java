@@ -1,0 +1,26 @@
+package io.dpsoperator.operator.sync;
+
+/** Condition and Event reasons. */
+public final class Reasons {
+  public static final String SYNCED = "Synced";
+  public static final String SECRET_NOT_FOUND = "SecretNotFound";
+  public static final String INVALID_SECRET = "InvalidSecret";
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String DPS_UNAUTHORIZED = "DpsUnauthorized";
+  public static final String DPS_UNAVAILABLE = "DpsUnavailable";
+  public static final String DPS_REJECTED = "DpsRejected";
+  public static final String THROTTLED = "Throttled";
+  public static final String DUPLICATE_REGISTRATION_ID = "DuplicateRegistrationId";
+  public static final String DUPLICATE_ENROLLMENT_GROUP_ID = "DuplicateEnrollmentGroupId";
+  public static final String DELETION_BLOCKED = "DeletionBlocked";
+
+  public static final String CREATED = "Created";
+  public static final String UPDATED = "Updated";
+  public static final String ADOPTED = "Adopted";
+  public static final String DRIFT_CORRECTED = "DriftCorrected";
+  public static final String DELETED = "Deleted";
+  public static final String ORPHANED = "Orphaned";
+  public static final String KEYS_WRITTEN = "KeysWritten";
+
+  private Reasons() {}
+}

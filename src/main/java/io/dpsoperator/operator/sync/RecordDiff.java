@@ -1,0 +1,158 @@
+package io.dpsoperator.operator.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.dpsoperator.operator.secrets.PemCertificates;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Compares a desired DPS record with the one DPS holds, on what DPS shows back: read-only fields
+ * and symmetric keys (hidden by GET) are left out, certificates are compared by thumbprint, and
+ * DPS defaults count as equal to absence. Pure functions.
+ */
+public final class RecordDiff {
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder().addModule(new JavaTimeModule()).build();
+
+  private RecordDiff() {}
+
+  /** Whether DPS already holds what is desired (keys aside). */
+  public static boolean same(Object desired, Object actual) {
+    return differences(desired, actual).isEmpty();
+  }
+
+  /** The top-level fields that differ, for logs and Events (never values). */
+  public static List<String> differences(Object desired, Object actual) {
+    ObjectNode d = normalize(MAPPER.valueToTree(desired), true);
+    ObjectNode a = normalize(MAPPER.valueToTree(actual), false);
+    // A field the spec leaves out means "the DPS default": whatever DPS shows is fine.
+    for (String optional : List.of("allocationPolicy", "deviceId", "iotHubHostName")) {
+      if (!d.has(optional)) {
+        a.remove(optional);
+      }
+    }
+    List<String> fields = new ArrayList<>();
+    Iterator<String> names = d.fieldNames();
+    names.forEachRemaining(
+        n -> {
+          if (!d.get(n).equals(a.get(n))) {
+            fields.add(n);
+          }
+        });
+    a.fieldNames()
+        .forEachRemaining(
+            n -> {
+              if (!d.has(n)) {
+                fields.add(n);
+              }
+            });
+    return fields;
+  }
+
+  /** SHA-256 over the whole desired record, secret material included, as hex. */
+  public static String hash(Object desired, Object keys) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(MAPPER.writeValueAsBytes(desired));
+      sha.update(MAPPER.writeValueAsString(keys).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ObjectNode normalize(ObjectNode n, boolean desired) {
+    n.remove("etag");
+    for (String id : List.of("registrationId", "enrollmentGroupId")) {
+      if (n.hasNonNull(id)) {
+        n.put(id, n.get(id).asText().toLowerCase(Locale.ROOT));
+      }
+    }
+    if (n.hasNonNull("deviceId")
+        && n.hasNonNull("registrationId")
+        && n.get("deviceId").asText().equalsIgnoreCase(n.get("registrationId").asText())) {
+      n.remove("deviceId");
+    }
+    if (!n.hasNonNull("provisioningStatus")) {
+      n.put("provisioningStatus", "enabled");
+    }
+    ObjectNode caps = n.withObject("/capabilities");
+    if (!caps.has("iotEdge")) {
+      caps.put("iotEdge", false);
+    }
+    ObjectNode reprovision = n.withObject("/reprovisionPolicy");
+    for (String f : List.of("updateHubAssignment", "migrateDeviceData")) {
+      if (!reprovision.hasNonNull(f)) {
+        reprovision.put(f, true);
+      }
+    }
+    JsonNode attestation = n.get("attestation");
+    if (attestation instanceof ObjectNode att) {
+      att.remove("symmetricKey");
+      if (att.get("x509") instanceof ObjectNode x509) {
+        for (String set : List.of("clientCertificates", "signingCertificates")) {
+          if (x509.get(set) instanceof ObjectNode certs) {
+            for (String role : List.of("primary", "secondary")) {
+              thumbprintOnly(certs, role);
+            }
+          }
+        }
+      }
+      if (att.get("tpm") instanceof ObjectNode tpm) {
+        tpm.remove("storageRootKey");
+      }
+    }
+    prune(n);
+    return n;
+  }
+
+  private static void thumbprintOnly(ObjectNode certs, String role) {
+    JsonNode c = certs.get(role);
+    if (c == null || c.isNull()) {
+      certs.remove(role);
+      return;
+    }
+    String thumbprint = null;
+    if (c.path("info").hasNonNull("sha256Thumbprint")) {
+      thumbprint = c.path("info").get("sha256Thumbprint").asText();
+    } else if (c.hasNonNull("certificate")) {
+      try {
+        thumbprint = PemCertificates.sha256(PemCertificates.first(c.get("certificate").asText()));
+      } catch (IllegalArgumentException e) {
+        thumbprint = "unparseable";
+      }
+    }
+    ObjectNode replaced = certs.objectNode();
+    if (thumbprint != null) {
+      replaced.put("sha256", thumbprint.toUpperCase(Locale.ROOT).replace(":", ""));
+    }
+    certs.set(role, replaced);
+  }
+
+  /** Drops nulls and empty objects and arrays, so absence and emptiness compare equal. */
+  private static void prune(JsonNode node) {
+    if (node instanceof ObjectNode o) {
+      List<String> drop = new ArrayList<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        prune(e.getValue());
+        JsonNode v = e.getValue();
+        if (v.isNull() || (v.isContainerNode() && v.isEmpty())) {
+          drop.add(e.getKey());
+        }
+      }
+      o.remove(drop);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.dpsoperator.operator.sync;
+
+import io.dpsoperator.dps.DpsClient;
+import io.dpsoperator.dps.DpsException;
+import io.dpsoperator.dps.IfMatch;
+import io.dpsoperator.dps.model.SymmetricKeyAttestation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes DPS hold the desired record: reads first, writes only when something differs, with {@code
+ * If-Match} set to the etag just read; a 412 means someone else changed the record, so it re-reads
+ * and re-applies. The outcome lists what happened, for Events.
+ *
+ * @param <R> the DPS record type
+ */
+public final class RecordSync<R> {
+  private static final Logger LOG = LoggerFactory.getLogger(RecordSync.class);
+  private static final int MAX_ATTEMPTS = 3;
+
+  private final RemoteRecords<R> remote;
+
+  public RecordSync(RemoteRecords<R> remote) {
+    this.remote = remote;
+  }
+
+  /** One thing that happened in DPS, for an Event. */
+  public record Change(String reason, String message) {}
+
+  /**
+   * The result of a sync.
+   *
+   * @param record the record DPS holds now
+   * @param keys the symmetric keys DPS holds, when they were read or written
+   * @param appliedHash the hash of what is applied
+   * @param changes what happened
+   */
+  public record Outcome<R>(
+      R record, Optional<SymmetricKeyAttestation> keys, String appliedHash, List<Change> changes) {
+    public boolean wrote() {
+      return changes.stream().anyMatch(c -> !c.reason().equals(Reasons.ADOPTED));
+    }
+  }
+
+  /**
+   * Syncs one record.
+   *
+   * @param id the registration or group id
+   * @param desired what the resource asks for
+   * @param lastEtag the etag the operator last saw (status), null if it never synced this record
+   * @param lastHash the hash of what the operator last applied (status)
+   * @param kindLabel "enrollment" or "enrollment group", for messages
+   */
+  public Outcome<R> sync(
+      DpsClient client,
+      String id,
+      Desired<R> desired,
+      String lastEtag,
+      String lastHash,
+      String kindLabel) {
+    List<Change> changes = new ArrayList<>();
+    R want = desired.record();
+    String hash = RecordDiff.hash(want, desired.keys().orElse(null));
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      Optional<R> current = remote.get(client, id);
+      if (current.isEmpty()) {
+        try {
+          R created = remote.put(client, want, IfMatch.absent());
+          changes.add(
+              lastEtag == null
+                  ? new Change(Reasons.CREATED, "Created DPS " + kindLabel + " " + id)
+                  : new Change(
+                      Reasons.DRIFT_CORRECTED,
+                      "Recreated DPS " + kindLabel + " " + id + ", deleted outside the operator"));
+          Optional<SymmetricKeyAttestation> keys =
+              desired.keys().or(() -> remote.keysOf(created).filter(k -> k.primaryKey() != null));
+          return new Outcome<>(created, keys, RecordDiff.hash(want, keys.orElse(null)), changes);
+        } catch (DpsException e) {
+          if (e.isConflict() && attempt < MAX_ATTEMPTS) {
+            continue; // created concurrently: read it and compare
+          }
+          throw e;
+        }
+      }
+      R actual = current.get();
+      String etag = remote.etag(actual);
+      boolean adopting = lastEtag == null;
+      boolean outOfBand = !adopting && !Objects.equals(lastEtag, etag);
+      if (adopting && changes.stream().noneMatch(c -> c.reason().equals(Reasons.ADOPTED))) {
+        changes.add(
+            new Change(Reasons.ADOPTED, "Adopted existing DPS " + kindLabel + " " + id));
+      }
+      List<String> differing = RecordDiff.differences(want, actual);
+      boolean hashChanged = lastHash != null && !lastHash.equals(hash) && !adopting;
+      Optional<SymmetricKeyAttestation> heldKeys = Optional.empty();
+      boolean keysDiffer = false;
+      if ((adopting || outOfBand) && desired.keys().isPresent()) {
+        heldKeys = remote.keys(client, id);
+        keysDiffer = !desired.keys().equals(heldKeys);
+      }
+      if (differing.isEmpty() && !hashChanged && !keysDiffer) {
+        Optional<SymmetricKeyAttestation> keys = desired.keys().or(() -> Optional.empty());
+        return new Outcome<>(actual, keys, adopting || outOfBand ? hash : lastHash == null ? hash : hash, changes);
+      }
+      try {
+        R updated = remote.put(client, want, IfMatch.etag(etag));
+        String what =
+            differing.isEmpty()
+                ? "secret material"
+                : String.join(", ", differing);
+        if (outOfBand || attempt > 1) {
+          changes.add(
+              new Change(
+                  Reasons.DRIFT_CORRECTED,
+                  "Reverted changes made outside the operator to DPS " + kindLabel + " " + id + " (" + what + ")"));
+        } else if (!adopting) {
+          changes.add(new Change(Reasons.UPDATED, "Updated DPS " + kindLabel + " " + id + " (" + what + ")"));
+        } else {
+          changes.add(new Change(Reasons.UPDATED, "Updated adopted DPS " + kindLabel + " " + id + " (" + what + ")"));
+        }
+        Optional<SymmetricKeyAttestation> keys =
+            desired.keys().or(() -> remote.keysOf(updated).filter(k -> k.primaryKey() != null));
+        return new Outcome<>(updated, keys, RecordDiff.hash(want, keys.orElse(null)), changes);
+      } catch (DpsException e) {
+        if (!e.isPreconditionFailed() || attempt == MAX_ATTEMPTS) {
+          throw e;
+        }
+        LOG.info("DPS record changed concurrently, re-reading kind={} id={}", kindLabel, id);
+      }
+    }
+    throw new IllegalStateException("unreachable");
+  }
+}
