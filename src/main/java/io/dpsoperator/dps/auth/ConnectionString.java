@@ -73,6 +73,14 @@ public final class ConnectionString {
                 + " HostName=...;SharedAccessKeyName=...;SharedAccessKey=...)");
       }
       String name = canonicalName(segment.substring(0, eq).trim());
+      if (name == null) {
+        // Never echo the name either: a key split by a stray ';' would show up here.
+        throw new IllegalArgumentException(
+            "DPS connection string segment "
+                + (i + 1)
+                + " has an unknown name (expected HostName, SharedAccessKeyName,"
+                + " SharedAccessKey or SharedAccessSignature)");
+      }
       String value = segment.substring(eq + 1).trim();
       if (values.containsKey(name)) {
         throw new IllegalArgumentException("DPS connection string has " + name + " twice");
@@ -165,8 +173,7 @@ public final class ConnectionString {
         return known;
       }
     }
-    // Unknown names are kept (and ignored) so that extra segments do not break parsing.
-    return name;
+    return null;
   }
 
   /** The host, with {@code :port} when given, without scheme, e.g. {@code mydps.azure-...net}. */
