@@ -1,0 +1,98 @@
+package io.dpsoperator.cli;
+
+import io.dpsoperator.emulator.DpsEmulator;
+import io.dpsoperator.operator.DpsOperator;
+import io.dpsoperator.operator.OperatorConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code run}: operates the cluster of the current kubeconfig or in-cluster configuration. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the operator against the cluster of the current kubeconfig (or in-cluster config).",
+      "Configuration comes from DPS_OPERATOR_* environment variables (see README)."
+    })
+public final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Option(
+      names = "--embedded-dps",
+      description =
+          "Start the built-in DPS emulator beside the operator and use it as the default DPS"
+              + " (same as DPS_OPERATOR_EMBEDDED_DPS=true).")
+  boolean embeddedDps;
+
+  @Option(
+      names = "--emulator-port",
+      defaultValue = "8443",
+      description = "Port of the embedded DPS emulator (default ${DEFAULT-VALUE}).")
+  int emulatorPort;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    if (embeddedDps) {
+      env.put("DPS_OPERATOR_EMBEDDED_DPS", "true");
+    }
+    OperatorConfig config = OperatorConfig.fromEnv(env);
+    LogSetup.apply(config.logLevel(), config.logFormat());
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+
+    DpsEmulator emulator = null;
+    KubernetesClient kubernetes = new KubernetesClientBuilder().build();
+    DpsOperator.Wiring wiring = DpsOperator.Wiring.of(kubernetes, meters);
+    if (config.embeddedDps()) {
+      emulator = DpsEmulator.builder().port(emulatorPort).bindAddress("127.0.0.1").build();
+      emulator.start();
+      wiring =
+          wiring
+              .withDefaultConnectionString(emulator.serviceConnectionString())
+              .withExtraCaPem(emulator.caCertificatePem());
+      config =
+          OperatorConfig.fromEnv(
+              env,
+              Map.of(
+                  "DPS_OPERATOR_ID_SCOPE", emulator.idScope(),
+                  "DPS_OPERATOR_DEVICE_ENDPOINT", emulator.deviceEndpoint()));
+      System.out.println("Embedded DPS emulator:");
+      System.out.println("  service host:    " + emulator.hostName());
+      System.out.println("  device endpoint: " + emulator.deviceEndpoint());
+      System.out.println("  ID scope:        " + emulator.idScope());
+      System.out.println("  CA certificate:  " + emulator.caCertificateFile());
+    }
+    DpsOperator operator = DpsOperator.start(config, wiring);
+    CountDownLatch stopped = new CountDownLatch(1);
+    DpsEmulator finalEmulator = emulator;
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  operator.close();
+                  if (finalEmulator != null) {
+                    finalEmulator.close();
+                  }
+                  kubernetes.close();
+                  stopped.countDown();
+                },
+                "shutdown"));
+    LOG.info("dps-operator running; health and metrics on port {}", config.httpPort());
+    stopped.await();
+    return 0;
+  }
+}

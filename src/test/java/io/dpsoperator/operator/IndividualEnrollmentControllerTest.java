@@ -1,0 +1,328 @@
+package io.dpsoperator.operator;
+
+import static io.dpsoperator.operator.Fixtures.enrollment;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.dpsoperator.api.v1alpha1.DeletionPolicy;
+import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
+import io.dpsoperator.api.v1alpha1.ProvisioningStatus;
+import io.dpsoperator.dps.DpsException;
+import io.dpsoperator.dps.IfMatch;
+import io.dpsoperator.dps.model.AttestationMechanism;
+import io.dpsoperator.dps.model.SymmetricKeyAttestation;
+import io.dpsoperator.operator.sync.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The individual-enrollment controller against the mock Kubernetes API and the DPS emulator. */
+class IndividualEnrollmentControllerTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static OperatorTestEnvironment env;
+
+  @BeforeAll
+  static void start() throws Exception {
+    env = OperatorTestEnvironment.start();
+    await().pollInterval(Duration.ofMillis(200));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  private IndividualEnrollment apply(IndividualEnrollment r) {
+    return env.kube.resource(r).create();
+  }
+
+  private IndividualEnrollment get(IndividualEnrollment r) {
+    return env.kube
+        .resources(IndividualEnrollment.class)
+        .inNamespace(r.getMetadata().getNamespace())
+        .withName(r.getMetadata().getName())
+        .get();
+  }
+
+  private Optional<Condition> ready(IndividualEnrollment r) {
+    IndividualEnrollment now = get(r);
+    return now == null ? Optional.empty() : Conditions.ready(now.getStatus());
+  }
+
+  private void awaitReady(IndividualEnrollment r, String status, String reason) {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(ready(r))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo(status);
+                          assertThat(c.getReason()).isEqualTo(reason);
+                        }));
+  }
+
+  private Optional<io.dpsoperator.dps.model.IndividualEnrollment> inDps(String id) {
+    try {
+      return Optional.of(env.dps.getIndividualEnrollment(id));
+    } catch (DpsException e) {
+      if (e.isNotFound()) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Test
+  void createsEnrollmentWithKeysFromSecret() {
+    String ns = env.newNamespace();
+    String primary = Fixtures.randomKey();
+    String secondary = Fixtures.randomKey();
+    env.secret(ns, "keys", Map.of("primaryKey", primary, "secondaryKey", secondary));
+    IndividualEnrollment r = apply(enrollment(ns, "thermostat-01", Fixtures.keysFromSecret("keys")));
+
+    awaitReady(r, "True", "Synced");
+    AttestationMechanism held = env.dps.getIndividualEnrollmentAttestationMechanism("thermostat-01");
+    assertThat(held.symmetricKey()).isEqualTo(new SymmetricKeyAttestation(primary, secondary));
+    IndividualEnrollment now = get(r);
+    assertThat(now.getStatus().getRegistrationId()).isEqualTo("thermostat-01");
+    assertThat(now.getStatus().getEtag()).isEqualTo(inDps("thermostat-01").orElseThrow().etag());
+    assertThat(now.getStatus().getObservedGeneration()).isEqualTo(now.getMetadata().getGeneration());
+    assertThat(now.getMetadata().getFinalizers()).isNotEmpty();
+    await().atMost(WAIT).until(() -> env.hasEvent(r, "Created"));
+  }
+
+  @Test
+  void writesDpsGeneratedKeysToOwnedSecret() {
+    String ns = env.newNamespace();
+    IndividualEnrollment r = apply(enrollment(ns, "generated-01", Fixtures.generatedKeys()));
+
+    awaitReady(r, "True", "Synced");
+    AttestationMechanism held = env.dps.getIndividualEnrollmentAttestationMechanism("generated-01");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Secret owned = env.kube.secrets().inNamespace(ns).withName("generated-01-dps-keys").get();
+              assertThat(owned).isNotNull();
+              assertThat(decode(owned, "primaryKey")).isEqualTo(held.symmetricKey().primaryKey());
+              assertThat(decode(owned, "secondaryKey")).isEqualTo(held.symmetricKey().secondaryKey());
+              assertThat(decode(owned, "registrationId")).isEqualTo("generated-01");
+              assertThat(decode(owned, "idScope")).isEqualTo(env.emulator.idScope());
+              assertThat(owned.getMetadata().getOwnerReferences())
+                  .singleElement()
+                  .satisfies(o -> assertThat(o.getUid()).isEqualTo(get(r).getMetadata().getUid()));
+            });
+    assertThat(get(r).getStatus().getKeysSecretName()).isEqualTo("generated-01-dps-keys");
+  }
+
+  @Test
+  void keyRotationInSecretReachesDps() {
+    String ns = env.newNamespace();
+    env.secret(ns, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    IndividualEnrollment r = apply(enrollment(ns, "rotating-01", Fixtures.keysFromSecret("keys")));
+    awaitReady(r, "True", "Synced");
+
+    String rotated = Fixtures.randomKey();
+    env.secret(ns, "keys", Map.of("primaryKey", rotated, "secondaryKey", Fixtures.randomKey()));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        env.dps
+                            .getIndividualEnrollmentAttestationMechanism("rotating-01")
+                            .symmetricKey()
+                            .primaryKey())
+                    .isEqualTo(rotated));
+  }
+
+  @Test
+  void specChangeUpdatesDps() {
+    String ns = env.newNamespace();
+    env.secret(ns, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    IndividualEnrollment r = apply(enrollment(ns, "changing-01", Fixtures.keysFromSecret("keys")));
+    awaitReady(r, "True", "Synced");
+
+    env.kube
+        .resources(IndividualEnrollment.class)
+        .inNamespace(ns)
+        .withName("changing-01")
+        .edit(
+            e -> {
+              e.getSpec().setProvisioningStatus(ProvisioningStatus.DISABLED);
+              return e;
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(inDps("changing-01").orElseThrow().provisioningStatus())
+                    .isEqualTo(io.dpsoperator.dps.model.ProvisioningStatus.DISABLED));
+    await().atMost(WAIT).until(() -> env.hasEvent(r, "Updated"));
+  }
+
+  @Test
+  void outOfBandChangeIsReverted() {
+    String ns = env.newNamespace();
+    env.secret(ns, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    IndividualEnrollment r = apply(enrollment(ns, "drifting-01", Fixtures.keysFromSecret("keys")));
+    awaitReady(r, "True", "Synced");
+
+    var held = inDps("drifting-01").orElseThrow();
+    env.dps.createOrUpdateIndividualEnrollment(
+        held.toBuilder()
+            .attestation(env.dps.getIndividualEnrollmentAttestationMechanism("drifting-01"))
+            .provisioningStatus(io.dpsoperator.dps.model.ProvisioningStatus.DISABLED)
+            .build(),
+        IfMatch.etag(held.etag()));
+
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(inDps("drifting-01").orElseThrow().provisioningStatus())
+                    .isEqualTo(io.dpsoperator.dps.model.ProvisioningStatus.ENABLED));
+    await().atMost(WAIT).until(() -> env.hasEvent(r, "DriftCorrected"));
+  }
+
+  @Test
+  void outOfBandDeletionIsRecreated() {
+    String ns = env.newNamespace();
+    env.secret(ns, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    IndividualEnrollment r = apply(enrollment(ns, "deleted-01", Fixtures.keysFromSecret("keys")));
+    awaitReady(r, "True", "Synced");
+
+    env.dps.deleteIndividualEnrollment("deleted-01", IfMatch.any());
+    await().atMost(WAIT).until(() -> inDps("deleted-01").isPresent());
+    await().atMost(WAIT).until(() -> env.hasEvent(r, "DriftCorrected"));
+  }
+
+  @Test
+  void adoptsExistingEnrollment() {
+    String ns = env.newNamespace();
+    String primary = Fixtures.randomKey();
+    String secondary = Fixtures.randomKey();
+    env.dps.createOrUpdateIndividualEnrollment(
+        io.dpsoperator.dps.model.IndividualEnrollment.builder("adopted-01")
+            .attestation(AttestationMechanism.symmetricKey(new SymmetricKeyAttestation(primary, secondary)))
+            .build(),
+        IfMatch.absent());
+    String etagBefore = inDps("adopted-01").orElseThrow().etag();
+    env.secret(ns, "keys", Map.of("primaryKey", primary, "secondaryKey", secondary));
+    IndividualEnrollment r = apply(enrollment(ns, "adopted-01", Fixtures.keysFromSecret("keys")));
+
+    awaitReady(r, "True", "Synced");
+    await().atMost(WAIT).until(() -> env.hasEvent(r, "Adopted"));
+    assertThat(inDps("adopted-01").orElseThrow().etag())
+        .as("identical record adopted without a write")
+        .isEqualTo(etagBefore);
+  }
+
+  @Test
+  void duplicateRegistrationIdLeavesDpsToTheOlderResource() {
+    String ns1 = env.newNamespace();
+    String ns2 = env.newNamespace();
+    env.secret(ns1, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.secret(ns2, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    IndividualEnrollment older = apply(enrollment(ns1, "dup-01", Fixtures.keysFromSecret("keys")));
+    awaitReady(older, "True", "Synced");
+    String etag = inDps("dup-01").orElseThrow().etag();
+
+    IndividualEnrollment newer =
+        apply(
+            enrollment(
+                ns2,
+                "dup-01",
+                Fixtures.keysFromSecret("keys")
+                    .andThen(s -> s.setProvisioningStatus(ProvisioningStatus.DISABLED))));
+    awaitReady(newer, "False", "DuplicateRegistrationId");
+    assertThat(inDps("dup-01").orElseThrow().etag()).isEqualTo(etag);
+    assertThat(ready(newer).orElseThrow().getMessage()).contains(ns1 + "/dup-01");
+  }
+
+  @Test
+  void deletionPolicies() {
+    String ns = env.newNamespace();
+    env.secret(ns, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    IndividualEnrollment deleted = apply(enrollment(ns, "delete-me", Fixtures.keysFromSecret("keys")));
+    IndividualEnrollment orphaned =
+        apply(
+            enrollment(
+                ns,
+                "orphan-me",
+                Fixtures.keysFromSecret("keys").andThen(s -> s.setDeletionPolicy(DeletionPolicy.ORPHAN))));
+    awaitReady(deleted, "True", "Synced");
+    awaitReady(orphaned, "True", "Synced");
+
+    env.kube.resource(get(deleted)).delete();
+    env.kube.resource(get(orphaned)).delete();
+    await().atMost(WAIT).until(() -> get(deleted) == null && get(orphaned) == null);
+    assertThat(inDps("delete-me")).isEmpty();
+    assertThat(inDps("orphan-me")).isPresent();
+  }
+
+  @Test
+  void missingSecretIsPickedUpWhenCreated() {
+    String ns = env.newNamespace();
+    IndividualEnrollment r = apply(enrollment(ns, "late-secret", Fixtures.keysFromSecret("later")));
+    awaitReady(r, "False", "SecretNotFound");
+    assertThat(ready(r).orElseThrow().getMessage()).contains("later");
+    await().atMost(WAIT).until(() -> env.hasEvent(r, "SecretNotFound"));
+    assertThat(inDps("late-secret")).isEmpty();
+
+    env.secret(ns, "later", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    awaitReady(r, "True", "Synced");
+    assertThat(inDps("late-secret")).isPresent();
+  }
+
+  @Test
+  void malformedSecretNeverWeakensDps() {
+    String ns = env.newNamespace();
+    String primary = Fixtures.randomKey();
+    env.secret(ns, "keys", Map.of("primaryKey", primary, "secondaryKey", Fixtures.randomKey()));
+    IndividualEnrollment r = apply(enrollment(ns, "malformed-01", Fixtures.keysFromSecret("keys")));
+    awaitReady(r, "True", "Synced");
+
+    env.secret(ns, "keys", Map.of("primaryKey", "not base64!", "secondaryKey", "c2hvcnQ="));
+    awaitReady(r, "False", "InvalidSecret");
+    assertThat(ready(r).orElseThrow().getMessage()).doesNotContain("not base64!");
+    assertThat(env.dps.getIndividualEnrollmentAttestationMechanism("malformed-01").symmetricKey().primaryKey())
+        .isEqualTo(primary);
+
+    env.kube.secrets().inNamespace(ns).withName("keys").delete();
+    awaitReady(r, "False", "SecretNotFound");
+    assertThat(inDps("malformed-01")).isPresent();
+  }
+
+  @Test
+  void dpsUnavailableThenBack() {
+    String ns = env.newNamespace();
+    env.secret(ns, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.emulator.faults().failureRate(503, 1.0);
+    try {
+      IndividualEnrollment r = apply(enrollment(ns, "flaky-01", Fixtures.keysFromSecret("keys")));
+      awaitReady(r, "False", "DpsUnavailable");
+      env.emulator.faults().clear();
+      awaitReady(r, "True", "Synced");
+    } finally {
+      env.emulator.faults().clear();
+    }
+  }
+
+  private static String decode(Secret s, String key) {
+    String v = s.getData() == null ? null : s.getData().get(key);
+    if (v == null && s.getStringData() != null) {
+      return s.getStringData().get(key);
+    }
+    return v == null ? null : new String(Base64.getDecoder().decode(v));
+  }
+}

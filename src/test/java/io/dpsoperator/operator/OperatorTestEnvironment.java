@@ -1,0 +1,168 @@
+package io.dpsoperator.operator;
+
+import io.dpsoperator.dps.DpsClient;
+import io.dpsoperator.dps.DpsClientConfig;
+import io.dpsoperator.dps.DpsClients;
+import io.dpsoperator.emulator.DpsEmulator;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real operator in the test: fabric8's mock Kubernetes API in CRUD mode with our CRDs, the DPS
+ * emulator over HTTPS, and {@link DpsOperator} wired as {@code run} wires it. The operator-wide
+ * connection string lives in a Secret, as in production.
+ */
+public final class OperatorTestEnvironment implements AutoCloseable {
+  public static final String OPERATOR_NAMESPACE = "dps-operator";
+  private static final AtomicInteger NAMESPACES = new AtomicInteger();
+
+  public final KubernetesMockServer server;
+  public final KubernetesClient kube;
+  public final DpsEmulator emulator;
+  public final DpsOperator operator;
+  public final DpsClient dps;
+
+  private OperatorTestEnvironment(Map<String, String> settings) throws Exception {
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    server.init();
+    kube = server.createClient();
+    for (String crd :
+        List.of(
+            "individualenrollments.dpsoperator.io-v1.yml", "enrollmentgroups.dpsoperator.io-v1.yml")) {
+      try (InputStream in = Files.newInputStream(Path.of("target/classes/META-INF/fabric8", crd))) {
+        kube.apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .resource(kube.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
+            .create();
+      }
+    }
+    emulator = DpsEmulator.builder().port(0).linkedHub("hub-a.azure-devices.net", 1).build();
+    emulator.start();
+    kube.namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NAMESPACE).endMetadata().build())
+        .create();
+    kube.secrets()
+        .inNamespace(OPERATOR_NAMESPACE)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("dps-connection")
+                .endMetadata()
+                .addToStringData("connectionString", emulator.serviceConnectionString())
+                .build())
+        .create();
+    Map<String, String> env = new HashMap<>();
+    env.put("DPS_OPERATOR_NAMESPACE", OPERATOR_NAMESPACE);
+    env.put("DPS_OPERATOR_RESYNC_INTERVAL", "2s");
+    env.put("DPS_OPERATOR_GROUP_STATUS_INTERVAL", "1s");
+    env.put("DPS_OPERATOR_REQUEST_TIMEOUT", "5s");
+    env.put("DPS_OPERATOR_ID_SCOPE", emulator.idScope());
+    env.put("DPS_OPERATOR_DEVICE_ENDPOINT", emulator.deviceEndpoint());
+    env.putAll(settings);
+    operator =
+        DpsOperator.start(
+            OperatorConfig.fromEnv(env),
+            new DpsOperator.Wiring(
+                kube,
+                new SimpleMeterRegistry(),
+                Optional.empty(),
+                Optional.of(emulator.caCertificatePem()),
+                false,
+                false,
+                Clock.systemUTC()));
+    dps =
+        DpsClients.create(
+            DpsClientConfig.builder(emulator.serviceConnectionString())
+                .caBundlePem(emulator.caCertificatePem())
+                .maxRetries(0)
+                .build(),
+            new SimpleMeterRegistry());
+  }
+
+  public static OperatorTestEnvironment start() throws Exception {
+    return new OperatorTestEnvironment(Map.of());
+  }
+
+  public static OperatorTestEnvironment start(Map<String, String> settings) throws Exception {
+    return new OperatorTestEnvironment(settings);
+  }
+
+  /** A fresh namespace, so that tests do not see each other's resources. */
+  public String newNamespace() {
+    String name = "test-" + NAMESPACES.incrementAndGet();
+    kube.namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    return name;
+  }
+
+  public Secret secret(String namespace, String name, Map<String, String> stringData) {
+    return kube.secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .addToStringData(stringData)
+                .build())
+        .createOr(r -> r.update());
+  }
+
+  public Secret tlsSecret(String namespace, String name, String certPem) {
+    return kube.secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withType("kubernetes.io/tls")
+                .addToStringData("tls.crt", certPem)
+                .addToStringData("tls.key", "not-a-real-key")
+                .build())
+        .createOr(r -> r.update());
+  }
+
+  /** Events recorded on a resource, by reason. */
+  public List<Event> events(HasMetadata on) {
+    return kube.v1().events().inNamespace(on.getMetadata().getNamespace()).list().getItems().stream()
+        .filter(e -> on.getMetadata().getName().equals(e.getInvolvedObject().getName()))
+        .toList();
+  }
+
+  public boolean hasEvent(HasMetadata on, String reason) {
+    return events(on).stream().anyMatch(e -> reason.equals(e.getReason()));
+  }
+
+  @Override
+  public void close() {
+    operator.close();
+    dps.close();
+    emulator.close();
+    kube.close();
+    server.destroy();
+  }
+}
