@@ -1,0 +1,227 @@
+package io.dpsoperator.cli;
+
+import io.dpsoperator.emulator.DpsEmulator;
+import io.dpsoperator.emulator.EmulatorRight;
+import io.dpsoperator.emulator.Faults;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code dps-operator emulator}: runs the DPS emulator until SIGTERM or Ctrl-C. */
+@Command(
+    name = "emulator",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs a DPS-compatible server (service API and device registration API over HTTPS).")
+public final class EmulatorCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--port",
+      description = "HTTPS port (default: ${DEFAULT-VALUE}).",
+      defaultValue = "8443")
+  int port;
+
+  @Option(
+      names = "--bind",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}).",
+      defaultValue = "127.0.0.1")
+  String bind;
+
+  @Option(
+      names = "--host-name",
+      description =
+          "Host name clients use (default: ${DEFAULT-VALUE}); added to the server certificate.",
+      defaultValue = "localhost")
+  String hostName;
+
+  @Option(names = "--id-scope", description = "ID scope (default: generated 0ne........).")
+  String idScope;
+
+  @Option(
+      names = "--hub",
+      paramLabel = "HOST[=WEIGHT]",
+      description = "Linked IoT hub, repeatable (default: " + DpsEmulator.DEFAULT_HUB + ").")
+  List<String> hubs = new ArrayList<>();
+
+  @Option(
+      names = "--policy",
+      paramLabel = "NAME:KEY:RIGHTS",
+      description =
+          "Shared access policy, repeatable; RIGHTS comma-separated (EnrollmentRead,EnrollmentWrite,RegistrationStatusRead,RegistrationStatusWrite) or 'all'. Default: provisioningserviceowner with a generated key.")
+  List<String> policies = new ArrayList<>();
+
+  @Option(
+      names = "--verified-ca",
+      paramLabel = "NAME=PEMFILE",
+      description = "CA certificate verified on the instance (for caReferences), repeatable.")
+  List<String> verifiedCas = new ArrayList<>();
+
+  @Option(names = "--tls-cert", description = "Server certificate PEM (chain allowed).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "Server private key PEM.")
+  Path tlsKey;
+
+  @Option(
+      names = "--cert-dir",
+      description =
+          "Directory for the generated CA and server certificate (default: <data-dir>/certs or a temporary directory).")
+  Path certDir;
+
+  @Option(names = "--data-dir", description = "Persist state here (default: in memory only).")
+  Path dataDir;
+
+  @Option(
+      names = "--service-ops-per-minute",
+      description =
+          "Service API throttling, 0 = off (default: ${DEFAULT-VALUE}; a real S1 unit allows 1000).",
+      defaultValue = "0")
+  int serviceOpsPerMinute;
+
+  @Option(
+      names = "--registrations-per-minute",
+      description = "Device registration throttling, 0 = off (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
+  int registrationsPerMinute;
+
+  @Option(
+      names = "--fault-status",
+      description = "Status of injected failures (default: ${DEFAULT-VALUE}).",
+      defaultValue = "503")
+  int faultStatus;
+
+  @Option(
+      names = "--fault-rate",
+      description =
+          "Share 0..1 of requests failing with --fault-status (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
+  double faultRate;
+
+  @Option(
+      names = "--fault-latency",
+      description = "Added latency, e.g. 200ms, 2s, PT1S (default: none).")
+  String faultLatency;
+
+  @Option(
+      names = "--fault-drop-rate",
+      description = "Share 0..1 of connections dropped without answer (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
+  double faultDropRate;
+
+  @Option(
+      names = "--admin-port",
+      description =
+          "Loopback-only admin port for runtime faults, -1 = off, 0 = free port (default: ${DEFAULT-VALUE}).",
+      defaultValue = "8444")
+  int adminPort;
+
+  @Override
+  public Integer call() throws Exception {
+    DpsEmulator.Builder b =
+        DpsEmulator.builder()
+            .port(port)
+            .bindAddress(bind)
+            .hostName(hostName)
+            .serviceOperationsPerMinute(serviceOpsPerMinute)
+            .registrationsPerMinute(registrationsPerMinute)
+            .adminPort(adminPort);
+    try {
+      if (idScope != null) {
+        b.idScope(idScope);
+      }
+      for (String hub : hubs) {
+        int eq = hub.indexOf('=');
+        b.linkedHub(
+            eq < 0 ? hub : hub.substring(0, eq),
+            eq < 0 ? 1 : Integer.parseInt(hub.substring(eq + 1)));
+      }
+      for (String p : policies) {
+        String[] parts = p.split(":", 3);
+        if (parts.length != 3) {
+          throw new IllegalArgumentException("--policy needs NAME:KEY:RIGHTS, got " + p);
+        }
+        b.policy(parts[0], parts[1], EmulatorRight.parse(parts[2]));
+      }
+      for (String ca : verifiedCas) {
+        int eq = ca.indexOf('=');
+        if (eq < 1) {
+          throw new IllegalArgumentException("--verified-ca needs NAME=PEMFILE, got " + ca);
+        }
+        b.verifiedCa(ca.substring(0, eq), Files.readString(Path.of(ca.substring(eq + 1))));
+      }
+      if ((tlsCert == null) != (tlsKey == null)) {
+        throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+      }
+      if (tlsCert != null) {
+        b.tls(Files.readString(tlsCert), Files.readString(tlsKey));
+      }
+      b.certificateDirectory(certDir).dataDirectory(dataDir);
+      b.faults(
+          new Faults.Settings(
+              faultStatus,
+              faultRate,
+              faultLatency == null ? Duration.ZERO : parseDuration(faultLatency),
+              faultDropRate));
+    } catch (IllegalArgumentException | IOException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+
+    DpsEmulator emulator = b.build();
+    emulator.start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  emulator.close();
+                  stopped.countDown();
+                },
+                "dps-emulator-shutdown"));
+    PrintStream out = System.out;
+    out.println("DPS emulator listening on https://" + emulator.hostName());
+    out.println("Service connection string: " + emulator.serviceConnectionString());
+    out.println("Device endpoint:           " + emulator.deviceEndpoint());
+    out.println("ID scope:                  " + emulator.idScope());
+    out.println("CA certificate file:       " + emulator.caCertificateFile());
+    out.println("Linked hubs:               " + String.join(", ", emulator.linkedHubs()));
+    if (emulator.adminPort() >= 0) {
+      out.println(
+          "Admin (faults):            http://127.0.0.1:" + emulator.adminPort() + "/admin/faults");
+    }
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.startsWith("p")) {
+      return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+    }
+    if (t.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+    }
+    if (t.endsWith("s")) {
+      return Duration.ofMillis(
+          (long) (Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 1000));
+    }
+    if (t.endsWith("m")) {
+      return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).trim()) * 60);
+    }
+    return Duration.ofMillis(Long.parseLong(t));
+  }
+}
