@@ -58,6 +58,7 @@ public final class OkHttpDpsClient implements DpsClient {
   private static final MediaType JSON = MediaType.get("application/json");
   private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
   private static final int MAX_ERROR_TEXT = 300;
+  private static final String USER_AGENT = "dps-operator";
 
   private final DpsClientConfig config;
   private final DpsCallListener listener;
@@ -448,7 +449,12 @@ public final class OkHttpDpsClient implements DpsClient {
     int maxAttempts = config.maxRetries() + 1;
     for (int attempt = 1; ; attempt++) {
       acquirePermit(operation);
-      Request r = request.header("Authorization", tokens.token()).build();
+      Request r =
+          request
+              .header("Authorization", tokens.token())
+              .header("Accept", "application/json")
+              .header("User-Agent", USER_AGENT)
+              .build();
       DpsException failure;
       Duration retryAfter = null;
       try (Response response = http.newCall(r).execute()) {
