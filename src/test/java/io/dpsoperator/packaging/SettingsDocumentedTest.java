@@ -4,7 +4,11 @@ import static io.dpsoperator.packaging.Manifests.env;
 import static io.dpsoperator.packaging.Manifests.operatorContainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -64,6 +68,67 @@ class SettingsDocumentedTest {
       }
     }
     assertThat(uncommented).isEmpty();
+  }
+
+  /** Every value (down to the objects the schema leaves open) has a row in the chart README. */
+  @Test
+  void chartReadmeHasARowForEveryValue() throws IOException {
+    JsonNode values =
+        new ObjectMapper(new YAMLFactory()).readTree(Chart.DIR.resolve("values.yaml").toFile());
+    JsonNode schema = new ObjectMapper().readTree(Chart.DIR.resolve("values.schema.json").toFile());
+    List<String> keys = new ArrayList<>();
+    collectKeys("", values, schema, keys);
+    String readme = Manifests.read(Chart.DIR.resolve("README.md"));
+
+    assertThat(keys).hasSizeGreaterThan(30);
+    assertThat(keys).allSatisfy(key -> assertThat(readme).contains("| `" + key + "` |"));
+  }
+
+  /** Every value is declared in the schema, and the schema declares nothing that has no value. */
+  @Test
+  void schemaDeclaresExactlyTheValues() throws IOException {
+    JsonNode values =
+        new ObjectMapper(new YAMLFactory()).readTree(Chart.DIR.resolve("values.yaml").toFile());
+    JsonNode schema = new ObjectMapper().readTree(Chart.DIR.resolve("values.schema.json").toFile());
+    List<String> keys = new ArrayList<>();
+    collectKeys("", values, schema, keys);
+    List<String> declared = new ArrayList<>();
+    collectSchemaKeys("", schema, declared);
+
+    assertThat(declared)
+        .filteredOn(k -> !k.equals("global"))
+        .containsExactlyInAnyOrderElementsOf(keys);
+  }
+
+  private static void collectKeys(
+      String prefix, JsonNode values, JsonNode schema, List<String> keys) {
+    values
+        .fields()
+        .forEachRemaining(
+            field -> {
+              String key = prefix + field.getKey();
+              JsonNode property = schema.path("properties").path(field.getKey());
+              assertThat(property.isMissingNode()).as("%s is in the schema", key).isFalse();
+              if (property.has("properties")) {
+                collectKeys(key + ".", field.getValue(), property, keys);
+              } else {
+                keys.add(key);
+              }
+            });
+  }
+
+  private static void collectSchemaKeys(String prefix, JsonNode schema, List<String> keys) {
+    schema
+        .path("properties")
+        .fields()
+        .forEachRemaining(
+            field -> {
+              if (field.getValue().has("properties")) {
+                collectSchemaKeys(prefix + field.getKey() + ".", field.getValue(), keys);
+              } else {
+                keys.add(prefix + field.getKey());
+              }
+            });
   }
 
   private static List<String> settingsIn(String text) {
