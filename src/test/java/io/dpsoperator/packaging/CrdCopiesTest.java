@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The chart ships the same CRDs as the top-level crds/ (which the build generates). */
+/**
+ * The chart ships the same CRDs as the top-level crds/ (which the build generates). crds/ also
+ * holds the kustomization.yaml through which deploy/base includes them; the chart must not (Helm
+ * would try to install it as a CRD).
+ */
 class CrdCopiesTest {
   static final Path CRDS = Manifests.ROOT.resolve("crds");
   static final Path CHART_CRDS = Chart.DIR.resolve("crds");
@@ -29,6 +33,7 @@ class CrdCopiesTest {
     assertThat(Files.isDirectory(CHART_CRDS)).as("charts/dps-operator/crds exists").isTrue();
     assertThat(crdFiles(CHART_CRDS).stream().map(p -> p.getFileName().toString()))
         .containsExactlyInAnyOrderElementsOf(names);
+    assertThat(CHART_CRDS.resolve("kustomization.yaml")).doesNotExist();
     for (String name : names) {
       assertThat(CHART_CRDS.resolve(name))
           .as("charts/dps-operator/crds/%s equals crds/%s", name, name)
@@ -43,6 +48,7 @@ class CrdCopiesTest {
     try (Stream<Path> files = Files.list(dir)) {
       return files
           .filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))
+          .filter(p -> !p.getFileName().toString().equals("kustomization.yaml"))
           .sorted()
           .toList();
     }
