@@ -1,18 +1,27 @@
 package io.dpsoperator.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -144,6 +153,59 @@ class ArgoCdHealthTest {
     expected.forEach(
         (key, script) ->
             assertThat(patch.path("data").path(key).asText()).isEqualTo(Manifests.read(script)));
+  }
+
+  /** The kustomize Component patches an existing argocd-cm and keeps its other settings. */
+  @Test
+  void componentPatchesArgocdCm(@TempDir Path temp) throws Exception {
+    assumeTrue(kubectl("version", "--client").exitCode() == 0, "kubectl is not on the PATH");
+    Files.writeString(
+        temp.resolve("argocd-cm.yaml"),
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: argocd-cm
+          namespace: argocd
+        data:
+          url: https://argocd.example.com
+        """);
+    Files.writeString(
+        temp.resolve("kustomization.yaml"),
+        "resources: [argocd-cm.yaml]\ncomponents: ["
+            + temp.toRealPath().relativize(ARGOCD.toRealPath())
+            + "]\n");
+
+    Result built = kubectl("kustomize", temp.toString());
+
+    assertThat(built.exitCode()).as(built.output()).isZero();
+    ConfigMap configMap = Serialization.unmarshal(built.output(), ConfigMap.class);
+    assertThat(configMap.getData())
+        .containsEntry("url", "https://argocd.example.com")
+        .containsEntry(
+            "resource.customizations.health.dpsoperator.io_EnrollmentGroup", Manifests.read(GROUP))
+        .containsEntry(
+            "resource.customizations.health.dpsoperator.io_IndividualEnrollment",
+            Manifests.read(INDIVIDUAL));
+  }
+
+  record Result(int exitCode, String output) {}
+
+  private static Result kubectl(String... args) {
+    List<String> command = new ArrayList<>(List.of("kubectl"));
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return process.waitFor(60, TimeUnit.SECONDS)
+          ? new Result(process.exitValue(), output)
+          : new Result(-1, output);
+    } catch (IOException e) {
+      return new Result(-1, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result(-1, e.toString());
+    }
   }
 
   // --- Running the script as Argo CD does.
