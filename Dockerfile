@@ -1,0 +1,23 @@
+# dps-operator image, from the jar the Maven build produces:
+#
+#   mvn -B -DskipTests package
+#   docker build -t ghcr.io/dps-operator/dps-operator:0.1.0 .
+#
+# The jar is self-contained (shaded); the image adds only a JRE.
+FROM eclipse-temurin:17-jre
+
+LABEL org.opencontainers.image.title="dps-operator" \
+      org.opencontainers.image.description="Azure IoT Hub DPS enrollments as Kubernetes resources"
+
+WORKDIR /app
+# Owned by root and not writable by the runtime user.
+COPY target/dps-operator.jar /app/dps-operator.jar
+
+# Non-root, numeric so that Kubernetes can check runAsNonRoot without /etc/passwd.
+USER 65532:65532
+
+# Health (/healthz, /readyz) and metrics (/metrics): DPS_OPERATOR_HTTP_PORT.
+EXPOSE 8080
+
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/dps-operator.jar"]
+CMD ["run"]

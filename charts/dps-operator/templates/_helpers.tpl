@@ -1,0 +1,102 @@
+{{/* Chart name, truncated to the 63 characters of a DNS label. */}}
+{{- define "dps-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name of the release's resources: <release>-<chart>, or <release> when it already contains the chart name. */}}
+{{- define "dps-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* chart label value: <name>-<version>. */}}
+{{- define "dps-operator.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels selecting the operator pods. */}}
+{{- define "dps-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "dps-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{/* Labels on every resource; component is set by each template. */}}
+{{- define "dps-operator.labels" -}}
+helm.sh/chart: {{ include "dps-operator.chart" . }}
+app.kubernetes.io/name: {{ include "dps-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: dps-operator
+{{- end }}
+
+{{/* The operator's ServiceAccount. */}}
+{{- define "dps-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "dps-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* Operator image reference. */}}
+{{- define "dps-operator.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{/* "true" when leader election is on: asked for, or forced by more than one replica. */}}
+{{- define "dps-operator.leaderElection" -}}
+{{- if or .Values.leaderElection.enabled (gt (int .Values.replicaCount) 1) }}true{{ else }}false{{ end }}
+{{- end }}
+
+{{/* Whether a CA bundle is mounted. */}}
+{{- define "dps-operator.caBundleEnabled" -}}
+{{- if or .Values.dps.caBundle.configMapName .Values.dps.caBundle.secretName }}true{{ end }}
+{{- end }}
+
+{{/* Where the CA bundle is mounted (directory) and the file inside it. */}}
+{{- define "dps-operator.caBundleDir" -}}/etc/dps-operator/ca{{- end }}
+{{- define "dps-operator.caBundleFile" -}}{{ include "dps-operator.caBundleDir" . }}/ca-bundle.pem{{- end }}
+
+{{/*
+Rules for what the operator does in a watched namespace; shared by the
+ClusterRole (all namespaces) and the per-namespace Roles.
+*/}}
+{{- define "dps-operator.watchRules" -}}
+# The two kinds. No create/delete: users own them; the operator reconciles
+# them and adds or removes its finalizer.
+- apiGroups: ["dpsoperator.io"]
+  resources: ["individualenrollments", "enrollmentgroups"]
+  verbs: ["get", "list", "watch", "update", "patch"]
+- apiGroups: ["dpsoperator.io"]
+  resources: ["individualenrollments/status", "enrollmentgroups/status"]
+  verbs: ["update", "patch"]
+- apiGroups: ["dpsoperator.io"]
+  resources: ["individualenrollments/finalizers", "enrollmentgroups/finalizers"]
+  verbs: ["update"]
+# Secrets: read referenced keys, certificates and connection strings; write the
+# Secret of DPS-generated symmetric keys (owned by the resource, so garbage
+# collection deletes it: no delete verb).
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch"]
+# ConfigMaps: TPM endorsement keys. Read only.
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+- apiGroups: ["events.k8s.io"]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+{{- end }}

@@ -1,0 +1,548 @@
+package io.dpsoperator.packaging;
+
+import static io.dpsoperator.packaging.Manifests.assertHardened;
+import static io.dpsoperator.packaging.Manifests.assertOperatorNamespaceRules;
+import static io.dpsoperator.packaging.Manifests.assertProbesFollowHttpPort;
+import static io.dpsoperator.packaging.Manifests.assertWatchRules;
+import static io.dpsoperator.packaging.Manifests.env;
+import static io.dpsoperator.packaging.Manifests.operatorContainer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The Helm chart, linted and rendered by the Helm library, and the rendered objects checked. */
+class HelmChartTest {
+
+  @Test
+  void lintsCleanInStrictMode() {
+    LintResult result = new Helm(Chart.DIR).lint().strict().call();
+
+    assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
+    assertThat(result.getMessages())
+        .noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+  }
+
+  @Test
+  void defaultsRenderClusterWideOperator() {
+    Manifests manifests = Chart.render();
+
+    assertThat(manifests.kinds())
+        .containsExactlyInAnyOrder(
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "Deployment",
+            "Service");
+    assertThat(manifests.all())
+        .filteredOn(o -> !o.getKind().startsWith("Cluster"))
+        .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE));
+
+    Deployment deployment = manifests.single(Deployment.class);
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
+    assertHardened(deployment);
+    assertProbesFollowHttpPort(deployment, 8080);
+    Container container = operatorContainer(deployment);
+    assertThat(container.getImage()).isEqualTo("ghcr.io/dps-operator/dps-operator:0.1.0");
+    assertThat(container.getArgs()).containsExactly("run");
+    assertThat(env(container))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.ofEntries(
+                Map.entry("DPS_OPERATOR_NAMESPACE", "fieldRef:metadata.namespace"),
+                Map.entry("DPS_OPERATOR_CONNECTION_SECRET", "dps-connection"),
+                Map.entry("DPS_OPERATOR_CONNECTION_SECRET_KEY", "connectionString"),
+                Map.entry("DPS_OPERATOR_WATCH_NAMESPACES", ""),
+                Map.entry("DPS_OPERATOR_RESYNC_INTERVAL", "5m"),
+                Map.entry("DPS_OPERATOR_GROUP_STATUS_INTERVAL", "10m"),
+                Map.entry("DPS_OPERATOR_RATE_LIMIT_PER_MINUTE", "1000"),
+                Map.entry("DPS_OPERATOR_REQUEST_TIMEOUT", "30s"),
+                Map.entry("DPS_OPERATOR_CA_BUNDLE_FILE", ""),
+                Map.entry("DPS_OPERATOR_ID_SCOPE", ""),
+                Map.entry("DPS_OPERATOR_DEVICE_ENDPOINT", "global.azure-devices-provisioning.net"),
+                Map.entry("DPS_OPERATOR_LEADER_ELECTION", "false"),
+                Map.entry("DPS_OPERATOR_LEADER_ELECTION_LEASE", "dps-operator-leader"),
+                Map.entry("DPS_OPERATOR_HTTP_PORT", "8080"),
+                Map.entry("DPS_OPERATOR_LOG_LEVEL", "INFO"),
+                Map.entry("DPS_OPERATOR_LOG_FORMAT", "text"),
+                Map.entry("DPS_OPERATOR_EMBEDDED_DPS", "false")));
+
+    String serviceAccount = manifests.single(ServiceAccount.class).getMetadata().getName();
+    assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
+        .isEqualTo(serviceAccount);
+
+    ClusterRole clusterRole = manifests.single(ClusterRole.class);
+    assertWatchRules(clusterRole.getRules());
+    ClusterRoleBinding clusterBinding = manifests.single(ClusterRoleBinding.class);
+    assertThat(clusterBinding.getRoleRef().getName())
+        .isEqualTo(clusterRole.getMetadata().getName());
+    assertThat(clusterBinding.getSubjects())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getName()).isEqualTo(serviceAccount);
+              assertThat(s.getNamespace()).isEqualTo(Chart.NAMESPACE);
+            });
+
+    Role operatorRole = manifests.single(Role.class);
+    assertOperatorNamespaceRules(operatorRole.getRules(), "dps-connection");
+    assertThat(manifests.single(RoleBinding.class).getRoleRef().getName())
+        .isEqualTo(operatorRole.getMetadata().getName());
+
+    Service service = manifests.single(Service.class);
+    assertThat(service.getSpec().getPorts())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("http-metrics"));
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(service.getSpec().getSelector());
+    assertThat(deployment.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(service.getSpec().getSelector());
+  }
+
+  @Test
+  void namespaceListRendersRolesPerNamespaceAndNoClusterRole() {
+    Manifests manifests = Chart.render("watchNamespaces: [team-a, team-b]\n");
+
+    assertThat(manifests.ofType(ClusterRole.class)).isEmpty();
+    assertThat(manifests.ofType(ClusterRoleBinding.class)).isEmpty();
+    assertThat(
+            env(operatorContainer(manifests.single(Deployment.class)))
+                .get("DPS_OPERATOR_WATCH_NAMESPACES"))
+        .isEqualTo("team-a,team-b");
+
+    List<Role> roles = manifests.ofType(Role.class);
+    assertThat(roles)
+        .extracting(r -> r.getMetadata().getNamespace())
+        .containsExactlyInAnyOrder("team-a", "team-b", Chart.NAMESPACE);
+    for (String namespace : List.of("team-a", "team-b")) {
+      Role role = inNamespace(roles, namespace);
+      assertWatchRules(role.getRules());
+      RoleBinding binding = inNamespace(manifests.ofType(RoleBinding.class), namespace);
+      assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+      assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+      assertThat(binding.getSubjects())
+          .singleElement()
+          .satisfies(s -> assertThat(s.getNamespace()).isEqualTo(Chart.NAMESPACE));
+    }
+    assertOperatorNamespaceRules(inNamespace(roles, Chart.NAMESPACE).getRules(), "dps-connection");
+  }
+
+  @Test
+  void watchingTheReleaseNamespaceKeepsTheOperatorRoleSeparate() {
+    Manifests manifests = Chart.render("watchNamespaces: [" + Chart.NAMESPACE + "]\n");
+
+    List<Role> roles = manifests.ofType(Role.class);
+    assertThat(roles).hasSize(2);
+    assertThat(roles).extracting(r -> r.getMetadata().getName()).doesNotHaveDuplicates();
+    assertThat(manifests.ofType(RoleBinding.class))
+        .extracting(r -> r.getMetadata().getName())
+        .doesNotHaveDuplicates();
+  }
+
+  @Test
+  void moreThanOneReplicaForcesLeaderElection() {
+    Deployment deployment =
+        Chart.render("replicaCount: 2\nleaderElection:\n  enabled: false\n")
+            .single(Deployment.class);
+
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(env(operatorContainer(deployment)))
+        .containsEntry("DPS_OPERATOR_LEADER_ELECTION", "true");
+  }
+
+  @Test
+  void leaderElectionCanBeOnWithOneReplica() {
+    Deployment deployment =
+        Chart.render("leaderElection:\n  enabled: true\n  leaseName: my-lease\n")
+            .single(Deployment.class);
+
+    assertThat(env(operatorContainer(deployment)))
+        .containsEntry("DPS_OPERATOR_LEADER_ELECTION", "true")
+        .containsEntry("DPS_OPERATOR_LEADER_ELECTION_LEASE", "my-lease");
+  }
+
+  @Test
+  void httpPortMovesProbesContainerPortAndEnvTogether() {
+    Deployment deployment = Chart.render("http:\n  port: 9090\n").single(Deployment.class);
+
+    assertProbesFollowHttpPort(deployment, 9090);
+  }
+
+  @Test
+  void serviceMonitorScrapesTheMetricsService() {
+    Manifests manifests =
+        Chart.render(
+            """
+            metrics:
+              serviceMonitor:
+                enabled: true
+                interval: 15s
+                labels:
+                  release: kube-prometheus-stack
+            """);
+
+    GenericKubernetesResource monitor =
+        manifests.ofKind("ServiceMonitor").stream()
+            .map(GenericKubernetesResource.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+    Map<String, Object> endpoint = monitor.get("spec", "endpoints", 0);
+    assertThat(endpoint)
+        .containsEntry("port", "http-metrics")
+        .containsEntry("path", "/metrics")
+        .containsEntry("interval", "15s");
+
+    Map<String, String> selector = monitor.get("spec", "selector", "matchLabels");
+    Service service = manifests.single(Service.class);
+    assertThat(service.getMetadata().getLabels()).containsAllEntriesOf(selector);
+    assertThat(service.getSpec().getPorts())
+        .extracting(p -> p.getName())
+        .containsExactly("http-metrics");
+  }
+
+  @Test
+  void serviceMonitorWithoutServiceFails() {
+    assertThatThrownBy(
+            () ->
+                Chart.renderText(
+                    "metrics:\n  service:\n    enabled: false\n"
+                        + "  serviceMonitor:\n    enabled: true\n"))
+        .hasMessageContaining("metrics.serviceMonitor.enabled needs metrics.service.enabled");
+  }
+
+  @Test
+  void metricsServiceCanBeOff() {
+    assertThat(Chart.render("metrics:\n  service:\n    enabled: false\n").ofType(Service.class))
+        .isEmpty();
+  }
+
+  @Test
+  void podDisruptionBudgetSelectsTheOperatorPods() {
+    Manifests manifests =
+        Chart.render("replicaCount: 2\npodDisruptionBudget:\n  enabled: true\n  minAvailable: 1\n");
+
+    PodDisruptionBudget budget = manifests.single(PodDisruptionBudget.class);
+    assertThat(budget.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+    Deployment deployment = manifests.single(Deployment.class);
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(budget.getSpec().getSelector().getMatchLabels());
+  }
+
+  @Test
+  void caBundleFromConfigMapIsMountedAndNamedInEnv() {
+    Deployment deployment =
+        Chart.render("dps:\n  caBundle:\n    configMapName: corp-ca\n    key: bundle.pem\n")
+            .single(Deployment.class);
+
+    Volume volume = caVolume(deployment);
+    assertThat(volume.getConfigMap().getName()).isEqualTo("corp-ca");
+    assertThat(volume.getConfigMap().getItems())
+        .singleElement()
+        .satisfies(item -> assertThat(item.getKey()).isEqualTo("bundle.pem"));
+    assertCaBundleFileIsMounted(
+        deployment, volume, volume.getConfigMap().getItems().get(0).getPath());
+  }
+
+  @Test
+  void caBundleFromSecretIsMountedAndNamedInEnv() {
+    Deployment deployment =
+        Chart.render("dps:\n  caBundle:\n    secretName: corp-ca\n").single(Deployment.class);
+
+    Volume volume = caVolume(deployment);
+    assertThat(volume.getSecret().getSecretName()).isEqualTo("corp-ca");
+    assertThat(volume.getSecret().getItems())
+        .singleElement()
+        .satisfies(item -> assertThat(item.getKey()).isEqualTo("ca.crt"));
+    assertCaBundleFileIsMounted(deployment, volume, volume.getSecret().getItems().get(0).getPath());
+  }
+
+  @Test
+  void caBundleFromBothSourcesFails() {
+    assertThatThrownBy(
+            () -> Chart.renderText("dps:\n  caBundle:\n    configMapName: a\n    secretName: b\n"))
+        .hasMessageContaining("not both");
+  }
+
+  @Test
+  void extraEnvIsAppended() {
+    Deployment deployment =
+        Chart.render(
+                """
+                extraEnv:
+                  - name: JAVA_TOOL_OPTIONS
+                    value: -XX:+ExitOnOutOfMemoryError
+                  - name: HTTPS_PROXY
+                    valueFrom:
+                      secretKeyRef:
+                        name: proxy
+                        key: url
+                """)
+            .single(Deployment.class);
+
+    var env = operatorContainer(deployment).getEnv();
+    assertThat(env.get(env.size() - 2).getName()).isEqualTo("JAVA_TOOL_OPTIONS");
+    assertThat(env.get(env.size() - 1).getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("proxy");
+    assertThat(env(operatorContainer(deployment)).keySet()).containsAll(OperatorSettings.ENV);
+  }
+
+  @Test
+  void placementAndPodMetadataArePassedThrough() {
+    Deployment deployment =
+        Chart.render(
+                """
+                nodeSelector:
+                  kubernetes.io/os: linux
+                tolerations:
+                  - key: dedicated
+                    operator: Equal
+                    value: operators
+                    effect: NoSchedule
+                affinity:
+                  nodeAffinity:
+                    requiredDuringSchedulingIgnoredDuringExecution:
+                      nodeSelectorTerms:
+                        - matchExpressions:
+                            - key: kubernetes.io/arch
+                              operator: In
+                              values: [amd64]
+                podAnnotations:
+                  example.com/team: iot
+                podLabels:
+                  example.com/tier: control
+                imagePullSecrets:
+                  - name: regcred
+                image:
+                  tag: 0.2.0
+                  pullPolicy: Always
+                """)
+            .single(Deployment.class);
+
+    var pod = deployment.getSpec().getTemplate();
+    assertThat(pod.getSpec().getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
+    assertThat(pod.getSpec().getTolerations())
+        .singleElement()
+        .extracting("key")
+        .isEqualTo("dedicated");
+    assertThat(pod.getSpec().getAffinity().getNodeAffinity()).isNotNull();
+    assertThat(pod.getMetadata().getAnnotations()).containsEntry("example.com/team", "iot");
+    assertThat(pod.getMetadata().getLabels()).containsEntry("example.com/tier", "control");
+    assertThat(pod.getSpec().getImagePullSecrets())
+        .singleElement()
+        .extracting("name")
+        .isEqualTo("regcred");
+    Container container = operatorContainer(deployment);
+    assertThat(container.getImage()).isEqualTo("ghcr.io/dps-operator/dps-operator:0.2.0");
+    assertThat(container.getImagePullPolicy()).isEqualTo("Always");
+  }
+
+  /** Each value that maps to an operator setting, set to something other than its default. */
+  static Stream<Arguments> settings() {
+    return Stream.of(
+        Arguments.of(
+            "dps:\n  connectionSecret:\n    name: my-dps\n",
+            "DPS_OPERATOR_CONNECTION_SECRET",
+            "my-dps"),
+        Arguments.of(
+            "dps:\n  connectionSecret:\n    key: cs\n", "DPS_OPERATOR_CONNECTION_SECRET_KEY", "cs"),
+        Arguments.of("watchNamespaces: [a]\n", "DPS_OPERATOR_WATCH_NAMESPACES", "a"),
+        Arguments.of("resync:\n  interval: 90s\n", "DPS_OPERATOR_RESYNC_INTERVAL", "90s"),
+        Arguments.of(
+            "resync:\n  groupStatusInterval: 1h\n", "DPS_OPERATOR_GROUP_STATUS_INTERVAL", "1h"),
+        Arguments.of(
+            "dps:\n  rateLimitPerMinute: 250000\n", "DPS_OPERATOR_RATE_LIMIT_PER_MINUTE", "250000"),
+        Arguments.of("dps:\n  requestTimeout: 1500ms\n", "DPS_OPERATOR_REQUEST_TIMEOUT", "1500ms"),
+        Arguments.of(
+            "dps:\n  caBundle:\n    secretName: ca\n",
+            "DPS_OPERATOR_CA_BUNDLE_FILE",
+            "/etc/dps-operator/ca/ca-bundle.pem"),
+        Arguments.of("dps:\n  idScope: 0ne00012345\n", "DPS_OPERATOR_ID_SCOPE", "0ne00012345"),
+        Arguments.of(
+            "dps:\n  deviceEndpoint: dps.example.com:8443\n",
+            "DPS_OPERATOR_DEVICE_ENDPOINT",
+            "dps.example.com:8443"),
+        Arguments.of("leaderElection:\n  enabled: true\n", "DPS_OPERATOR_LEADER_ELECTION", "true"),
+        Arguments.of(
+            "leaderElection:\n  leaseName: other\n", "DPS_OPERATOR_LEADER_ELECTION_LEASE", "other"),
+        Arguments.of("http:\n  port: 8081\n", "DPS_OPERATOR_HTTP_PORT", "8081"),
+        Arguments.of("logging:\n  level: DEBUG\n", "DPS_OPERATOR_LOG_LEVEL", "DEBUG"),
+        Arguments.of("logging:\n  format: json\n", "DPS_OPERATOR_LOG_FORMAT", "json"),
+        Arguments.of("embeddedDps: true\n", "DPS_OPERATOR_EMBEDDED_DPS", "true"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("settings")
+  void everyOperatorSettingFollowsItsValue(String values, String env, String expected) {
+    Deployment deployment = Chart.render(values).single(Deployment.class);
+
+    assertThat(env(operatorContainer(deployment))).containsEntry(env, expected);
+  }
+
+  @Test
+  void everyOperatorSettingHasAValue() {
+    List<String> covered = settings().map(a -> (String) a.get()[1]).toList();
+
+    // DPS_OPERATOR_NAMESPACE comes from the downward API, not from a value.
+    assertThat(Stream.concat(covered.stream(), Stream.of("DPS_OPERATOR_NAMESPACE")))
+        .containsExactlyInAnyOrderElementsOf(OperatorSettings.ENV);
+  }
+
+  private static final Pattern CONNECTION_STRING =
+      Pattern.compile("(?i)SharedAccessKey\\s*=|HostName\\s*=.*;|AccountKey\\s*=|-----BEGIN");
+
+  @Test
+  void noSecretMaterialIsEverRendered() {
+    String everything =
+        """
+        watchNamespaces: [a, b]
+        replicaCount: 2
+        dps:
+          caBundle:
+            secretName: ca
+          idScope: 0ne00012345
+        metrics:
+          serviceMonitor:
+            enabled: true
+        podDisruptionBudget:
+          enabled: true
+        embeddedDps: true
+        """;
+    for (String values : List.of("", everything)) {
+      Manifests manifests = Chart.render(values);
+      assertThat(manifests.ofType(io.fabric8.kubernetes.api.model.Secret.class)).isEmpty();
+      for (ConfigMap configMap : manifests.ofType(ConfigMap.class)) {
+        assertThat(configMap.getData().values())
+            .noneMatch(v -> CONNECTION_STRING.matcher(v).find());
+      }
+      for (HasMetadata object : manifests.all()) {
+        assertThat(io.fabric8.kubernetes.client.utils.Serialization.asYaml(object))
+            .doesNotContainPattern(CONNECTION_STRING);
+      }
+    }
+  }
+
+  static Stream<Arguments> badValues() {
+    return Stream.of(
+        Arguments.of("replicaCount: 0\n", "replicaCount"),
+        Arguments.of("replicaCount: two\n", "replicaCount"),
+        Arguments.of("replicaCount: 1.5\n", "replicaCount"),
+        Arguments.of("logging:\n  format: xml\n", "logging.format"),
+        Arguments.of("logging:\n  level: verbose\n", "logging.level"),
+        Arguments.of("http:\n  port: 80\n", "http.port"),
+        Arguments.of("http:\n  port: \"8080\"\n", "http.port"),
+        Arguments.of("resync:\n  interval: 5 minutes\n", "resync.interval"),
+        Arguments.of("resync:\n  groupStatusInterval: 0s\n", "resync.groupStatusInterval"),
+        Arguments.of("dps:\n  requestTimeout: 30\n", "dps.requestTimeout"),
+        Arguments.of("dps:\n  rateLimitPerMinute: 0\n", "dps.rateLimitPerMinute"),
+        Arguments.of("dps:\n  connectionSecret:\n    name: \"\"\n", "dps.connectionSecret.name"),
+        Arguments.of(
+            "dps:\n  connectionSecret:\n    name: Not_A_Name\n", "dps.connectionSecret.name"),
+        Arguments.of(
+            "dps:\n  deviceEndpoint: https://global.azure-devices-provisioning.net\n",
+            "dps.deviceEndpoint"),
+        Arguments.of("watchNamespaces: team-a\n", "watchNamespaces"),
+        Arguments.of("watchNamespaces: [Team_A]\n", "watchNamespaces.0"),
+        Arguments.of("watchNamespaces: [a, a]\n", "watchNamespaces"),
+        Arguments.of("leaderElection:\n  enabled: \"yes\"\n", "leaderElection.enabled"),
+        Arguments.of("embeddedDps: \"true\"\n", "embeddedDps"),
+        Arguments.of("image:\n  pullPolicy: Sometimes\n", "image.pullPolicy"),
+        Arguments.of(
+            "metrics:\n  serviceMonitor:\n    interval: often\n",
+            "metrics.serviceMonitor.interval"),
+        Arguments.of(
+            "podDisruptionBudget:\n  minAvailable: lots\n", "podDisruptionBudget.minAvailable"),
+        Arguments.of(
+            "extraEnv:\n  - name: DPS_OPERATOR_LOG_LEVEL\n    value: DEBUG\n", "extraEnv.0.name"),
+        Arguments.of("extraEnv:\n  - name: PORT\n    value: 8080\n", "extraEnv.0.value"),
+        Arguments.of("replicas: 2\n", "Additional property replicas"),
+        Arguments.of("logging:\n  levle: DEBUG\n", "Additional property levle"));
+  }
+
+  @ParameterizedTest(name = "{1}: {0}")
+  @MethodSource("badValues")
+  void schemaRejectsBadValues(String values, String offending) {
+    assertThatThrownBy(() -> Chart.renderText(values))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("values don't meet the specifications of the schema")
+        .hasMessageContaining(offending);
+  }
+
+  @Test
+  void schemaAcceptsTheDefaultsAndEveryDocumentedAlternative() {
+    Chart.renderText(
+        """
+        replicaCount: 3
+        watchNamespaces: [team-a]
+        dps:
+          requestTimeout: 1500ms
+          idScope: 0ne00012345
+          deviceEndpoint: localhost:8443
+          caBundle:
+            configMapName: corp-ca
+        logging:
+          level: TRACE
+          format: json
+        http:
+          port: 65535
+        podDisruptionBudget:
+          enabled: true
+          minAvailable: 50%
+        metrics:
+          serviceMonitor:
+            enabled: true
+            scrapeTimeout: 10s
+        """);
+  }
+
+  private static Volume caVolume(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .filter(v -> v.getName().equals("ca-bundle"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static void assertCaBundleFileIsMounted(
+      Deployment deployment, Volume volume, String path) {
+    Container container = operatorContainer(deployment);
+    var mount =
+        container.getVolumeMounts().stream()
+            .filter(m -> m.getName().equals(volume.getName()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(mount.getReadOnly()).isTrue();
+    assertThat(env(container))
+        .containsEntry("DPS_OPERATOR_CA_BUNDLE_FILE", mount.getMountPath() + "/" + path);
+  }
+
+  private static <T extends HasMetadata> T inNamespace(List<T> objects, String namespace) {
+    return objects.stream()
+        .filter(o -> namespace.equals(o.getMetadata().getNamespace()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("Nothing in namespace " + namespace));
+  }
+}

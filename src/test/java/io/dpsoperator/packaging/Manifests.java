@@ -1,0 +1,249 @@
+package io.dpsoperator.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Rendered Kubernetes manifests, parsed into typed objects, and the checks they share. */
+final class Manifests {
+  static final Path ROOT = Path.of("").toAbsolutePath();
+  private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
+
+  private final List<HasMetadata> objects;
+
+  private Manifests(List<HasMetadata> objects) {
+    this.objects = objects;
+  }
+
+  /** Parses a multi-document YAML stream; empty documents (comments only) are skipped. */
+  static Manifests parse(String yaml) {
+    List<HasMetadata> objects = new ArrayList<>();
+    for (String document : DOCUMENT_SEPARATOR.split(yaml)) {
+      boolean empty =
+          document
+              .lines()
+              .map(String::strip)
+              .allMatch(line -> line.isEmpty() || line.startsWith("#"));
+      if (!empty) {
+        objects.add(Serialization.unmarshal(document, HasMetadata.class));
+      }
+    }
+    return new Manifests(objects);
+  }
+
+  static Manifests parseFiles(List<Path> files) {
+    StringBuilder all = new StringBuilder();
+    for (Path file : files) {
+      all.append(read(file)).append("\n---\n");
+    }
+    return parse(all.toString());
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  List<HasMetadata> all() {
+    return objects;
+  }
+
+  <T extends HasMetadata> List<T> ofType(Class<T> type) {
+    return objects.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  List<HasMetadata> ofKind(String kind) {
+    return objects.stream().filter(o -> kind.equals(o.getKind())).toList();
+  }
+
+  <T extends HasMetadata> T single(Class<T> type) {
+    List<T> found = ofType(type);
+    assertThat(found).as("exactly one %s", type.getSimpleName()).hasSize(1);
+    return found.get(0);
+  }
+
+  Set<String> kinds() {
+    return objects.stream()
+        .map(HasMetadata::getKind)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  // --- Checks shared by the chart and the kustomize base.
+
+  static Container operatorContainer(Deployment deployment) {
+    List<Container> containers = deployment.getSpec().getTemplate().getSpec().getContainers();
+    assertThat(containers).hasSize(1);
+    return containers.get(0);
+  }
+
+  /** Plain env values by name; a valueFrom entry maps to its fieldRef path. */
+  static Map<String, String> env(Container container) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (EnvVar var : container.getEnv()) {
+      String value = var.getValue();
+      if (var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null) {
+        value = "fieldRef:" + var.getValueFrom().getFieldRef().getFieldPath();
+      }
+      assertThat(env).as("env %s set once", var.getName()).doesNotContainKey(var.getName());
+      env.put(var.getName(), value == null ? "" : value);
+    }
+    return env;
+  }
+
+  /** The restricted Pod Security Standard, plus a read-only root with a writable /tmp. */
+  static void assertHardened(Deployment deployment) {
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    PodSecurityContext podContext = pod.getSecurityContext();
+    assertThat(podContext.getRunAsNonRoot()).isTrue();
+    assertThat(podContext.getRunAsUser()).isEqualTo(65532L);
+    assertThat(podContext.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+
+    Container container = operatorContainer(deployment);
+    SecurityContext context = container.getSecurityContext();
+    assertThat(context.getRunAsNonRoot()).isTrue();
+    assertThat(context.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(context.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(context.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(context.getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(context.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+
+    assertThat(container.getVolumeMounts())
+        .anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/tmp"));
+    String tmpVolume =
+        container.getVolumeMounts().stream()
+            .filter(m -> m.getMountPath().equals("/tmp"))
+            .findFirst()
+            .orElseThrow()
+            .getName();
+    assertThat(pod.getVolumes())
+        .anySatisfy(
+            volume -> {
+              assertThat(volume.getName()).isEqualTo(tmpVolume);
+              assertThat(volume.getEmptyDir()).isNotNull();
+            });
+
+    assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(container.getResources().getLimits()).containsKey("memory");
+  }
+
+  /**
+   * Probes and the metrics port agree with the port the operator listens on
+   * (DPS_OPERATOR_HTTP_PORT).
+   */
+  static void assertProbesFollowHttpPort(Deployment deployment, int expectedPort) {
+    Container container = operatorContainer(deployment);
+    assertThat(env(container))
+        .containsEntry("DPS_OPERATOR_HTTP_PORT", String.valueOf(expectedPort));
+    assertThat(container.getPorts())
+        .singleElement()
+        .satisfies(
+            port -> {
+              assertThat(port.getName()).isEqualTo("http-metrics");
+              assertThat(port.getContainerPort()).isEqualTo(expectedPort);
+            });
+    assertHttpProbe(container, container.getLivenessProbe(), "/healthz", expectedPort);
+    assertHttpProbe(container, container.getReadinessProbe(), "/readyz", expectedPort);
+    if (container.getStartupProbe() != null) {
+      assertHttpProbe(container, container.getStartupProbe(), "/healthz", expectedPort);
+    }
+  }
+
+  private static void assertHttpProbe(Container container, Probe probe, String path, int port) {
+    assertThat(probe).as("probe for %s", path).isNotNull();
+    assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
+    var target = probe.getHttpGet().getPort();
+    int resolved =
+        target.getIntVal() != null
+            ? target.getIntVal()
+            : container.getPorts().stream()
+                .filter(p -> target.getStrVal().equals(p.getName()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("No container port named " + target))
+                .getContainerPort();
+    assertThat(resolved).as("port of probe %s", path).isEqualTo(port);
+  }
+
+  /** The rules the operator needs where it watches: least privilege, exactly. */
+  static void assertWatchRules(List<PolicyRule> rules) {
+    assertThat(summarize(rules))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "dpsoperator.io/individualenrollments",
+                Set.of("get", "list", "watch", "update", "patch"),
+                "dpsoperator.io/enrollmentgroups",
+                Set.of("get", "list", "watch", "update", "patch"),
+                "dpsoperator.io/individualenrollments/status",
+                Set.of("update", "patch"),
+                "dpsoperator.io/enrollmentgroups/status",
+                Set.of("update", "patch"),
+                "dpsoperator.io/individualenrollments/finalizers",
+                Set.of("update"),
+                "dpsoperator.io/enrollmentgroups/finalizers",
+                Set.of("update"),
+                "/secrets",
+                Set.of("get", "list", "watch", "create", "update", "patch"),
+                "/configmaps",
+                Set.of("get", "list", "watch"),
+                "/events",
+                Set.of("create", "patch"),
+                "events.k8s.io/events",
+                Set.of("create", "patch")));
+    assertThat(rules).allSatisfy(rule -> assertThat(rule.getResourceNames()).isNullOrEmpty());
+  }
+
+  /** The rules in the operator's own namespace: its Lease and the connection Secret by name. */
+  static void assertOperatorNamespaceRules(List<PolicyRule> rules, String connectionSecret) {
+    assertThat(summarize(rules))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "coordination.k8s.io/leases",
+                Set.of("get", "create", "update"),
+                "/secrets",
+                Set.of("get", "list", "watch")));
+    PolicyRule secrets =
+        rules.stream().filter(r -> r.getResources().contains("secrets")).findFirst().orElseThrow();
+    assertThat(secrets.getResourceNames()).containsExactly(connectionSecret);
+  }
+
+  /** group/resource to verbs; no wildcards allowed anywhere. */
+  static Map<String, Set<String>> summarize(List<PolicyRule> rules) {
+    Map<String, Set<String>> summary = new LinkedHashMap<>();
+    for (PolicyRule rule : rules) {
+      assertThat(rule.getApiGroups()).doesNotContain("*");
+      assertThat(rule.getResources()).doesNotContain("*");
+      assertThat(rule.getVerbs()).doesNotContain("*");
+      assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          summary
+              .computeIfAbsent(group + "/" + resource, k -> new TreeSet<>())
+              .addAll(rule.getVerbs());
+        }
+      }
+    }
+    return summary;
+  }
+}
