@@ -11,6 +11,8 @@ import io.dpsoperator.dps.DpsException;
 import io.dpsoperator.dps.IfMatch;
 import io.dpsoperator.dps.model.AttestationMechanism;
 import io.dpsoperator.dps.model.SymmetricKeyAttestation;
+import io.dpsoperator.emulator.CertificateAuthority;
+import io.dpsoperator.operator.secrets.PemCertificates;
 import io.dpsoperator.operator.sync.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -316,6 +318,61 @@ class IndividualEnrollmentControllerTest {
     } finally {
       env.emulator.faults().clear();
     }
+  }
+
+  @Test
+  void x509FromTlsSecretAndCertificateRotation() {
+    String ns = env.newNamespace();
+    CertificateAuthority ca = CertificateAuthority.createRoot("Test Root");
+    var first = ca.issueLeaf("camera-01");
+    env.tlsSecret(ns, "camera-01-tls", first.chainPem());
+    IndividualEnrollment r = apply(enrollment(ns, "camera-01", Fixtures.x509FromSecret("camera-01-tls")));
+
+    awaitReady(r, "True", "Synced");
+    String thumbprint = PemCertificates.sha256(first.chain().get(0));
+    assertThat(
+            inDps("camera-01")
+                .orElseThrow()
+                .attestation()
+                .x509()
+                .clientCertificates()
+                .primary()
+                .info()
+                .sha256Thumbprint())
+        .isEqualToIgnoringCase(thumbprint);
+    var certs = get(r).getStatus().getCertificates();
+    assertThat(certs).singleElement().satisfies(c -> {
+      assertThat(c.getSubject()).contains("CN=camera-01");
+      assertThat(c.getSha256Thumbprint()).isEqualTo(thumbprint);
+      assertThat(c.getNotAfter()).isNotBlank();
+    });
+
+    var renewed = ca.issueLeaf("camera-01");
+    env.tlsSecret(ns, "camera-01-tls", renewed.chainPem());
+    String renewedThumbprint = PemCertificates.sha256(renewed.chain().get(0));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        inDps("camera-01")
+                            .orElseThrow()
+                            .attestation()
+                            .x509()
+                            .clientCertificates()
+                            .primary()
+                            .info()
+                            .sha256Thumbprint())
+                    .isEqualToIgnoringCase(renewedThumbprint));
+  }
+
+  @Test
+  void tpmEnrollment() {
+    String ns = env.newNamespace();
+    String ek = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+    IndividualEnrollment r = apply(enrollment(ns, "tpm-01", Fixtures.tpm(ek)));
+    awaitReady(r, "True", "Synced");
+    assertThat(inDps("tpm-01").orElseThrow().attestation().tpm().endorsementKey()).isEqualTo(ek);
   }
 
   private static String decode(Secret s, String key) {
