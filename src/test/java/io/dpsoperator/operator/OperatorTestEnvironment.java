@@ -41,7 +41,8 @@ public final class OperatorTestEnvironment implements AutoCloseable {
   public final DpsOperator operator;
   public final DpsClient dps;
 
-  private OperatorTestEnvironment(Map<String, String> settings) throws Exception {
+  private OperatorTestEnvironment(Map<String, String> settings, Map<String, String> verifiedCas)
+      throws Exception {
     server =
         new KubernetesMockServer(
             new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
@@ -58,7 +59,10 @@ public final class OperatorTestEnvironment implements AutoCloseable {
             .create();
       }
     }
-    emulator = DpsEmulator.builder().port(0).linkedHub("hub-a.azure-devices.net", 1).build();
+    DpsEmulator.Builder emulatorBuilder =
+        DpsEmulator.builder().port(0).linkedHub("hub-a.azure-devices.net", 1);
+    verifiedCas.forEach(emulatorBuilder::verifiedCa);
+    emulator = emulatorBuilder.build();
     emulator.start();
     kube.namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NAMESPACE).endMetadata().build())
@@ -102,11 +106,17 @@ public final class OperatorTestEnvironment implements AutoCloseable {
   }
 
   public static OperatorTestEnvironment start() throws Exception {
-    return new OperatorTestEnvironment(Map.of());
+    return new OperatorTestEnvironment(Map.of(), Map.of());
   }
 
   public static OperatorTestEnvironment start(Map<String, String> settings) throws Exception {
-    return new OperatorTestEnvironment(settings);
+    return new OperatorTestEnvironment(settings, Map.of());
+  }
+
+  /** With CA certificates verified on the emulated DPS instance, by name. */
+  public static OperatorTestEnvironment start(
+      Map<String, String> settings, Map<String, String> verifiedCas) throws Exception {
+    return new OperatorTestEnvironment(settings, verifiedCas);
   }
 
   /** A fresh namespace, so that tests do not see each other's resources. */

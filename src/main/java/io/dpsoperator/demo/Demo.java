@@ -1,0 +1,462 @@
+package io.dpsoperator.demo;
+
+import io.dpsoperator.api.v1alpha1.EnrollmentGroup;
+import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
+import io.dpsoperator.device.DeviceKeys;
+import io.dpsoperator.device.DeviceRegistrationClient;
+import io.dpsoperator.emulator.CertificateAuthority;
+import io.dpsoperator.emulator.DpsEmulator;
+import io.dpsoperator.operator.DpsOperator;
+import io.dpsoperator.operator.OperatorConfig;
+import io.dpsoperator.operator.sync.Conditions;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole product in one process: the DPS emulator, an embedded Kubernetes API with the CRDs,
+ * the operator wired as {@code run} wires it, the samples applied, and simulated devices
+ * registering. Ends with a summary; the exit status says whether everything worked.
+ */
+public final class Demo implements AutoCloseable {
+  static final String OPERATOR_NAMESPACE = "dps-operator";
+  static final String FALLBACK_HUB = "demo-hub.azure-devices.net";
+
+  /** What the demo is asked to do. */
+  public record Options(
+      Path samples, boolean keepRunning, Duration timeout, boolean liveTable, PrintStream out) {}
+
+  /** A simulated device and what happened to it. */
+  record DeviceRun(String kind, String registrationId, String via, String status, String hub, String error) {
+    boolean assigned() {
+      return "assigned".equals(status);
+    }
+  }
+
+  private final Options options;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Map<String, CertificateAuthority> authorities = new LinkedHashMap<>();
+  private final Map<String, CertificateAuthority.IssuedCertificate> issued = new LinkedHashMap<>();
+  private final StatusTable table;
+  private DpsEmulator emulator;
+  private EmbeddedKubernetes kubernetes;
+  private KubernetesClient kube;
+
+  public Demo(Options options) {
+    this.options = options;
+    this.table = new StatusTable(options.out(), options.liveTable());
+  }
+
+  /** Runs the demo; returns the process exit status. */
+  public int run() throws Exception {
+    PrintStream out = options.out();
+    Instant deadline = Instant.now().plus(options.timeout());
+    out.println("dps-operator demo: emulator + embedded Kubernetes API + operator + simulated devices");
+
+    kubernetes = EmbeddedKubernetes.start();
+    closeables.add(kubernetes);
+    kube = kubernetes.client();
+    Samples samples = Samples.load(options.samples(), kube.getKubernetesSerialization());
+    out.printf("Loaded %d objects from %s%n", samples.objects().size(), options.samples());
+
+    emulator = startEmulator(samples);
+    closeables.add(0, emulator);
+    out.printf(
+        "Started DPS emulator at %s (ID scope %s, hubs %s)%n",
+        emulator.hostName(), emulator.idScope(), emulator.linkedHubs());
+
+    apply(samples);
+    DpsOperator operator = startOperator();
+    closeables.add(0, operator);
+    out.println("Started the operator; waiting for every sample to become Ready");
+
+    boolean ready = awaitReady(deadline);
+    List<DeviceRun> devices = ready ? playDevices(samples) : List.of();
+    boolean shown = ready && awaitDeviceStatus(devices, deadline);
+    table.render(rows());
+    return summarize(ready, shown, devices);
+  }
+
+  private DpsEmulator startEmulator(Samples samples) {
+    Set<String> hubs = new LinkedHashSet<>();
+    for (String kind : List.of("IndividualEnrollment", "EnrollmentGroup")) {
+      for (GenericKubernetesResource r : samples.ofKind(kind)) {
+        Samples.path(r, "spec.iotHubs")
+            .filter(List.class::isInstance)
+            .ifPresent(list -> ((List<?>) list).forEach(h -> hubs.add(String.valueOf(h))));
+      }
+    }
+    if (hubs.isEmpty()) {
+      hubs.add(FALLBACK_HUB);
+    }
+    DpsEmulator.Builder builder = DpsEmulator.builder().port(0).bindAddress("127.0.0.1");
+    hubs.forEach(h -> builder.linkedHub(h, 1));
+    // caReferences name CA certificates verified on the DPS instance: the demo makes them.
+    for (GenericKubernetesResource g : samples.ofKind("EnrollmentGroup")) {
+      for (String role : List.of("primary", "secondary")) {
+        Samples.string(g, "spec.attestation.x509.caReferences." + role)
+            .ifPresent(
+                name -> {
+                  CertificateAuthority ca = CertificateAuthority.createRoot(name);
+                  authorities.put("verified:" + name, ca);
+                  builder.verifiedCa(name, ca.certificatePem());
+                });
+      }
+    }
+    DpsEmulator started = builder.build();
+    started.start();
+    return started;
+  }
+
+  /** Applies the samples; cert-manager objects are played by the demo, which makes their Secrets. */
+  private void apply(Samples samples) {
+    kubernetes.ensureNamespace(OPERATOR_NAMESPACE);
+    for (GenericKubernetesResource o : samples.objects()) {
+      kubernetes.ensureNamespace(Samples.namespaceOf(o));
+    }
+    var ser = kube.getKubernetesSerialization();
+    for (GenericKubernetesResource o : samples.objects()) {
+      String ns = Samples.namespaceOf(o);
+      switch (o.getKind()) {
+        case "Secret" -> {
+          Secret secret = ser.convertValue(o, Secret.class);
+          if ("dps-connection".equals(secret.getMetadata().getName())) {
+            secret.setStringData(Map.of("connectionString", emulator.serviceConnectionString()));
+            secret.setData(null);
+          }
+          kube.secrets().inNamespace(ns).resource(secret).create();
+        }
+        case "ConfigMap" -> kube.configMaps().inNamespace(ns).resource(ser.convertValue(o, io.fabric8.kubernetes.api.model.ConfigMap.class)).create();
+        case "Certificate" -> issueCertificate(o, samples);
+        case "Issuer", "ClusterIssuer" -> { /* played by issueCertificate */ }
+        case "IndividualEnrollment" ->
+            kube.resources(IndividualEnrollment.class).inNamespace(ns).resource(ser.convertValue(o, IndividualEnrollment.class)).create();
+        case "EnrollmentGroup" ->
+            kube.resources(EnrollmentGroup.class).inNamespace(ns).resource(ser.convertValue(o, EnrollmentGroup.class)).create();
+        default -> options.out().printf("Skipped %s %s (not used by the demo)%n", o.getKind(), o.getMetadata().getName());
+      }
+    }
+  }
+
+  /** Does what cert-manager would: a CA certificate, or a leaf issued by a CA Issuer. */
+  private void issueCertificate(GenericKubernetesResource cert, Samples samples) {
+    String ns = Samples.namespaceOf(cert);
+    String secretName = Samples.string(cert, "spec.secretName").orElseThrow();
+    String commonName = Samples.string(cert, "spec.commonName").orElse(cert.getMetadata().getName());
+    boolean isCa = Samples.path(cert, "spec.isCA").map(v -> Boolean.parseBoolean(String.valueOf(v))).orElse(false);
+    Map<String, String> data = new LinkedHashMap<>();
+    if (isCa) {
+      CertificateAuthority ca = CertificateAuthority.createRoot(commonName);
+      authorities.put(ns + "/" + secretName, ca);
+      data.put("tls.crt", ca.certificatePem());
+      data.put("tls.key", ca.privateKeyPem());
+      data.put("ca.crt", ca.certificatePem());
+    } else {
+      String issuer = Samples.string(cert, "spec.issuerRef.name").orElseThrow();
+      String caSecret =
+          samples
+              .find("Issuer", ns, issuer)
+              .flatMap(i -> Samples.string(i, "spec.ca.secretName"))
+              .orElseThrow(() -> new IllegalStateException("the demo plays only CA Issuers; " + issuer + " is not one"));
+      CertificateAuthority ca = authorities.get(ns + "/" + caSecret);
+      var leaf = ca.issueLeaf(commonName);
+      issued.put(ns + "/" + secretName, leaf);
+      data.put("tls.crt", leaf.chainPem());
+      data.put("tls.key", leaf.privateKeyPem());
+      data.put("ca.crt", ca.certificatePem());
+    }
+    kube.secrets()
+        .inNamespace(ns)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(secretName)
+                .withNamespace(ns)
+                .addToAnnotations("cert-manager.io/certificate-name", cert.getMetadata().getName())
+                .endMetadata()
+                .withType("kubernetes.io/tls")
+                .withStringData(data)
+                .build())
+        .create();
+    options.out().printf("Issued certificate %s/%s as cert-manager would (Secret %s)%n", ns, cert.getMetadata().getName(), secretName);
+  }
+
+  private DpsOperator startOperator() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("DPS_OPERATOR_NAMESPACE", OPERATOR_NAMESPACE);
+    env.put("DPS_OPERATOR_RESYNC_INTERVAL", "10s");
+    env.put("DPS_OPERATOR_GROUP_STATUS_INTERVAL", "2s");
+    env.put("DPS_OPERATOR_ID_SCOPE", emulator.idScope());
+    env.put("DPS_OPERATOR_DEVICE_ENDPOINT", emulator.deviceEndpoint());
+    return DpsOperator.start(
+        OperatorConfig.fromEnv(env),
+        new DpsOperator.Wiring(
+            kube,
+            new SimpleMeterRegistry(),
+            Optional.empty(),
+            Optional.of(emulator.caCertificatePem()),
+            false,
+            false,
+            Clock.systemUTC()));
+  }
+
+  private boolean awaitReady(Instant deadline) throws InterruptedException {
+    while (Instant.now().isBefore(deadline)) {
+      List<StatusTable.Row> rows = rows();
+      table.render(rows);
+      if (!rows.isEmpty() && rows.stream().allMatch(r -> "True".equals(r.ready()))) {
+        return true;
+      }
+      Thread.sleep(500);
+    }
+    return false;
+  }
+
+  private List<DeviceRun> playDevices(Samples samples) {
+    DeviceRegistrationClient client =
+        DeviceRegistrationClient.builder()
+            .endpoint(emulator.deviceEndpoint())
+            .idScope(emulator.idScope())
+            .trustedCaPem(emulator.caCertificatePem())
+            .timeout(Duration.ofSeconds(30))
+            .build();
+    List<DeviceRun> runs = new ArrayList<>();
+    for (IndividualEnrollment e : kube.resources(IndividualEnrollment.class).inAnyNamespace().list().getItems()) {
+      String ns = e.getMetadata().getNamespace();
+      String id = e.registrationId();
+      switch (e.getSpec().getAttestation().getType()) {
+        case SYMMETRIC_KEY -> {
+          var sk = e.getSpec().getAttestation().getSymmetricKey();
+          String secret = sk != null && sk.getSecretRef() != null ? sk.getSecretRef().getName() : e.getStatus().getKeysSecretName();
+          String keyName = sk != null && sk.getSecretRef() != null ? sk.getSecretRef().getPrimaryKeyKey() : "primaryKey";
+          String key = secretValue(ns, secret, keyName);
+          runs.add(register("IndividualEnrollment", id, "symmetric key", () -> client.registerWithSymmetricKey(id, key, Optional.empty())));
+        }
+        case X509 -> {
+          String secret = e.getSpec().getAttestation().getX509().getClientCertificates().getPrimary().getName();
+          var leaf = issued.get(ns + "/" + secret);
+          if (leaf != null) {
+            runs.add(register("IndividualEnrollment", id, "X.509 mutual TLS", () -> client.registerWithX509(leaf.chainPem(), leaf.privateKeyPem())));
+          }
+        }
+        case TPM -> options.out().printf("Device %s: TPM attestation is stored in DPS; the emulator does not perform the TPM challenge, so no TPM device is simulated%n", id);
+      }
+    }
+    for (EnrollmentGroup g : kube.resources(EnrollmentGroup.class).inAnyNamespace().list().getItems()) {
+      String ns = g.getMetadata().getNamespace();
+      String gid = g.enrollmentGroupId();
+      var a = g.getSpec().getAttestation();
+      switch (a.getType()) {
+        case SYMMETRIC_KEY -> {
+          var sk = a.getSymmetricKey();
+          String secret = sk != null && sk.getSecretRef() != null ? sk.getSecretRef().getName() : g.getStatus().getKeysSecretName();
+          String keyName = sk != null && sk.getSecretRef() != null ? sk.getSecretRef().getPrimaryKeyKey() : "primaryKey";
+          String groupKey = secretValue(ns, secret, keyName);
+          for (int i = 1; i <= 3; i++) {
+            String id = gid + "-device-" + i;
+            runs.add(register("EnrollmentGroup " + gid, id, "key derived from the group key", () -> client.registerWithSymmetricKey(id, DeviceKeys.derive(groupKey, id), Optional.empty())));
+          }
+        }
+        case X509 -> {
+          CertificateAuthority ca = null;
+          if (a.getX509().getSigningCertificates() != null) {
+            ca = authorities.get(ns + "/" + a.getX509().getSigningCertificates().getPrimary().getName());
+          } else if (a.getX509().getCaReferences() != null) {
+            ca = authorities.get("verified:" + a.getX509().getCaReferences().getPrimary());
+          }
+          if (ca != null) {
+            for (int i = 1; i <= 2; i++) {
+              var leaf = ca.issueLeaf(gid + "-device-" + i);
+              runs.add(register("EnrollmentGroup " + gid, leaf.commonName(), "X.509 chain to the group certificate", () -> client.registerWithX509(leaf.chainPem(), leaf.privateKeyPem())));
+            }
+          }
+        }
+      }
+    }
+    return runs;
+  }
+
+  private interface Registration {
+    io.dpsoperator.device.RegistrationResult call() throws Exception;
+  }
+
+  private DeviceRun register(String kind, String id, String via, Registration registration) {
+    table.detach();
+    try {
+      var r = registration.call();
+      options.out().printf("Device %-28s %-38s -> %s %s%n", id, "(" + via + ")", r.status(), r.assignedHub() == null ? "" : r.assignedHub());
+      return new DeviceRun(kind, id, via, r.status(), r.assignedHub(), r.errorMessage());
+    } catch (Exception e) {
+      options.out().printf("Device %-28s %-38s -> failed: %s%n", id, "(" + via + ")", e.getMessage());
+      return new DeviceRun(kind, id, via, "error", null, e.getMessage());
+    }
+  }
+
+  private boolean awaitDeviceStatus(List<DeviceRun> devices, Instant deadline) throws InterruptedException {
+    while (Instant.now().isBefore(deadline)) {
+      List<StatusTable.Row> rows = rows();
+      table.render(rows);
+      if (statusShowsDevices(rows, devices)) {
+        return true;
+      }
+      Thread.sleep(500);
+    }
+    return false;
+  }
+
+  /** Every assigned device shows in its resource's status: the hub, or the group's count. */
+  private boolean statusShowsDevices(List<StatusTable.Row> rows, List<DeviceRun> devices) {
+    for (DeviceRun d : devices) {
+      if (!d.assigned()) {
+        continue;
+      }
+      if (d.kind().equals("IndividualEnrollment")) {
+        boolean shown = rows.stream().anyMatch(r -> r.kind().equals("IndividualEnrollment") && d.registrationId().equalsIgnoreCase(r.id()) && d.hub().equals(r.assignedHub()));
+        if (!shown) {
+          return false;
+        }
+      }
+    }
+    for (StatusTable.Row r : rows) {
+      if (r.kind().equals("EnrollmentGroup")) {
+        long expected = devices.stream().filter(DeviceRun::assigned).filter(d -> d.kind().equals("EnrollmentGroup " + r.id())).count();
+        if (expected > 0 && (r.devices() == null || r.devices() < expected)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  List<StatusTable.Row> rows() {
+    List<StatusTable.Row> rows = new ArrayList<>();
+    for (IndividualEnrollment e : kube.resources(IndividualEnrollment.class).inAnyNamespace().list().getItems()) {
+      var s = e.getStatus();
+      var state = s == null ? null : s.getRegistrationState();
+      rows.add(
+          new StatusTable.Row(
+              "IndividualEnrollment",
+              e.getMetadata().getNamespace() + "/" + e.getMetadata().getName(),
+              e.registrationId(),
+              e.getSpec().getAttestation().getType().wire(),
+              readiness(e),
+              reason(e),
+              state == null ? null : state.getStatus(),
+              state == null ? null : state.getAssignedHub(),
+              null));
+    }
+    for (EnrollmentGroup g : kube.resources(EnrollmentGroup.class).inAnyNamespace().list().getItems()) {
+      var s = g.getStatus();
+      rows.add(
+          new StatusTable.Row(
+              "EnrollmentGroup",
+              g.getMetadata().getNamespace() + "/" + g.getMetadata().getName(),
+              g.enrollmentGroupId(),
+              g.getSpec().getAttestation().getType().wire(),
+              readiness(g),
+              reason(g),
+              null,
+              null,
+              s == null || s.getDevices() == null ? null : s.getDevices().getTotal()));
+    }
+    return rows;
+  }
+
+  private static String readiness(HasMetadata r) {
+    var status = r instanceof IndividualEnrollment e ? e.getStatus() : ((EnrollmentGroup) r).getStatus();
+    return Conditions.ready(status).map(c -> c.getStatus()).orElse("Unknown");
+  }
+
+  private static String reason(HasMetadata r) {
+    var status = r instanceof IndividualEnrollment e ? e.getStatus() : ((EnrollmentGroup) r).getStatus();
+    return Conditions.ready(status).map(c -> c.getReason() + ": " + c.getMessage()).orElse("");
+  }
+
+  private String secretValue(String ns, String name, String key) {
+    Secret s = kube.secrets().inNamespace(ns).withName(name).get();
+    if (s == null) {
+      throw new IllegalStateException("Secret " + ns + "/" + name + " not found");
+    }
+    if (s.getData() != null && s.getData().get(key) != null) {
+      return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8).trim();
+    }
+    if (s.getStringData() != null && s.getStringData().get(key) != null) {
+      return s.getStringData().get(key).trim();
+    }
+    throw new IllegalStateException("Secret " + ns + "/" + name + " has no key " + key);
+  }
+
+  private int summarize(boolean ready, boolean shown, List<DeviceRun> devices) throws Exception {
+    PrintStream out = options.out();
+    table.detach();
+    List<StatusTable.Row> rows = rows();
+    long readyCount = rows.stream().filter(r -> "True".equals(r.ready())).count();
+    long assigned = devices.stream().filter(DeviceRun::assigned).count();
+    out.println();
+    out.println("Summary");
+    out.printf("  resources Ready:  %d/%d%n", readyCount, rows.size());
+    out.printf("  devices assigned: %d/%d%n", assigned, devices.size());
+    boolean ok = ready && shown && !devices.isEmpty() && assigned == devices.size();
+    if (!ok) {
+      rows.stream().filter(r -> !"True".equals(r.ready())).forEach(r -> out.printf("  not Ready: %s %s (%s)%n", r.kind(), r.name(), r.reason()));
+      devices.stream().filter(d -> !d.assigned()).forEach(d -> out.printf("  not assigned: %s (%s): %s%n", d.registrationId(), d.status(), d.error()));
+      if (ready && !shown) {
+        out.println("  the statuses did not show every assigned device in time");
+      }
+      out.println("RESULT: FAILED");
+    } else {
+      out.println("RESULT: OK, every sample is Ready and every simulated device was assigned");
+    }
+    if (options.keepRunning()) {
+      keepRunning();
+    }
+    return ok ? 0 : 1;
+  }
+
+  private void keepRunning() throws Exception {
+    PrintStream out = options.out();
+    Path kubeconfig = kubernetes.writeKubeconfig(Files.createTempFile("dps-demo-kubeconfig", ".yaml"));
+    out.println();
+    out.println("Everything keeps running (Ctrl-C to stop):");
+    out.println("  DPS service connection string: " + emulator.serviceConnectionString());
+    out.println("  DPS device endpoint:           " + emulator.deviceEndpoint() + " (ID scope " + emulator.idScope() + ")");
+    out.println("  emulator CA certificate:       " + emulator.caCertificateFile());
+    out.println("  Kubernetes API (embedded):     " + kubernetes.url());
+    out.println("  kubectl --kubeconfig " + kubeconfig + " get dps -A");
+    out.println("    (the embedded API is fabric8's mock server: get/list/apply/delete work; discovery-heavy commands may not)");
+    Object lock = new Object();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> { synchronized (lock) { lock.notifyAll(); } }));
+    synchronized (lock) {
+      lock.wait();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // Best effort at shutdown.
+      }
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.dpsoperator.demo;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** The objects of {@code deploy/samples/}, in file order. */
+record Samples(List<GenericKubernetesResource> objects) {
+
+  static Samples load(Path directory, KubernetesSerialization serialization) {
+    if (!Files.isDirectory(directory)) {
+      throw new IllegalArgumentException(
+          "samples directory " + directory.toAbsolutePath() + " not found; run from the repository root or pass --samples");
+    }
+    List<GenericKubernetesResource> objects = new ArrayList<>();
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : files.filter(f -> f.toString().matches(".*\\.ya?ml")).sorted().toList()) {
+        for (String doc : Files.readString(file).split("(?m)^---\\s*$")) {
+          if (doc.lines().anyMatch(l -> l.startsWith("kind:"))) {
+            objects.add(serialization.unmarshal(doc, GenericKubernetesResource.class));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Samples(objects);
+  }
+
+  List<GenericKubernetesResource> ofKind(String kind) {
+    return objects.stream().filter(o -> kind.equals(o.getKind())).toList();
+  }
+
+  Optional<GenericKubernetesResource> find(String kind, String namespace, String name) {
+    return objects.stream()
+        .filter(o -> kind.equals(o.getKind()))
+        .filter(o -> name.equals(o.getMetadata().getName()))
+        .filter(o -> namespace.equals(namespaceOf(o)))
+        .findFirst();
+  }
+
+  static String namespaceOf(GenericKubernetesResource o) {
+    return o.getMetadata().getNamespace() == null ? "default" : o.getMetadata().getNamespace();
+  }
+
+  /** A nested value of an object, e.g. {@code spec.x509.caReferences.primary}. */
+  @SuppressWarnings("unchecked")
+  static Optional<Object> path(GenericKubernetesResource o, String dotted) {
+    Object current = o.getAdditionalProperties();
+    for (String part : dotted.split("\\.")) {
+      if (!(current instanceof Map<?, ?> map)) {
+        return Optional.empty();
+      }
+      current = ((Map<String, Object>) map).get(part);
+    }
+    return Optional.ofNullable(current);
+  }
+
+  static Optional<String> string(GenericKubernetesResource o, String dotted) {
+    return path(o, dotted).map(String::valueOf);
+  }
+}
