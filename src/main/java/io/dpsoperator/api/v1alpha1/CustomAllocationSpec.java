@@ -17,7 +17,7 @@ public class CustomAllocationSpec {
   /** The webhook URL, inline. Prefer webhookUrlSecretRef when the URL carries a function key. */
   @JsonPropertyDescription(
       "The webhook URL, inline. Prefer webhookUrlSecretRef when the URL carries a function key.")
-  @Pattern("^https://.+")
+  @Pattern("^https://\\S+$")
   private String webhookUrl;
 
   /** A Secret key holding the webhook URL. */
