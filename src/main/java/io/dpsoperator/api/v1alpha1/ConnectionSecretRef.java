@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** A Secret in the resource's namespace holding a DPS service connection string. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -13,6 +15,8 @@ public class ConnectionSecretRef {
   /** Name of the Secret. */
   @JsonPropertyDescription("Name of the Secret.")
   @Required
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+  @Size(max = 253)
   private String name;
 
   /**
@@ -21,6 +25,8 @@ public class ConnectionSecretRef {
   @JsonPropertyDescription(
       "Key holding the connection string (HostName=...;SharedAccessKeyName=...;SharedAccessKey=...).")
   @Default("connectionString")
+  @Pattern("^[-._a-zA-Z0-9]+$")
+  @Size(max = 253)
   private String key = "connectionString";
 
   public String getName() {

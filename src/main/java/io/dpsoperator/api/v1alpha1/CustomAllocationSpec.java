@@ -17,7 +17,7 @@ public class CustomAllocationSpec {
   /** The webhook URL, inline. Prefer webhookUrlSecretRef when the URL carries a function key. */
   @JsonPropertyDescription(
       "The webhook URL, inline. Prefer webhookUrlSecretRef when the URL carries a function key.")
-  @Pattern("^https://.+")
+  @Pattern("^https://\\S+$")
   private String webhookUrl;
 
   /** A Secret key holding the webhook URL. */
@@ -27,6 +27,7 @@ public class CustomAllocationSpec {
   /** The API version of the webhook request. */
   @JsonPropertyDescription("The API version of the webhook request.")
   @Default("2021-10-01")
+  @Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
   private String apiVersion = "2021-10-01";
 
   public String getWebhookUrl() {

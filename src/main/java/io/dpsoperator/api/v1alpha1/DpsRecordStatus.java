@@ -3,6 +3,7 @@ package io.dpsoperator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 
@@ -17,6 +18,7 @@ public abstract class DpsRecordStatus {
   /** Conditions in the Kubernetes shape; Ready tells whether DPS holds the desired record. */
   @JsonPropertyDescription(
       "Conditions in the Kubernetes shape; Ready tells whether DPS holds the desired record.")
+  @SchemaFrom(type = ConditionSchema[].class)
   private List<Condition> conditions;
 
   /** The DPS etag of the record as last written or read by the operator. */

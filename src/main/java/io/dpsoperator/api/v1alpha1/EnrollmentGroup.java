@@ -1,6 +1,8 @@
 package io.dpsoperator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -40,5 +42,21 @@ public class EnrollmentGroup extends CustomResource<EnrollmentGroupSpec, Enrollm
   public String enrollmentGroupId() {
     String id = getSpec() == null ? null : getSpec().getEnrollmentGroupId();
     return id == null || id.isBlank() ? getMetadata().getName() : id;
+  }
+
+  /** The desired DPS enrollment group. */
+  @Override
+  @Required
+  @JsonPropertyDescription("The desired DPS enrollment group.")
+  public EnrollmentGroupSpec getSpec() {
+    return super.getSpec();
+  }
+
+  /** What the operator observed: DPS record, registered devices, conditions. */
+  @Override
+  @JsonPropertyDescription(
+      "What the operator observed: DPS record, registered devices, conditions.")
+  public EnrollmentGroupStatus getStatus() {
+    return super.getStatus();
   }
 }

@@ -1,6 +1,8 @@
 package io.dpsoperator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -47,5 +49,21 @@ public class IndividualEnrollment
   public String registrationId() {
     String id = getSpec() == null ? null : getSpec().getRegistrationId();
     return id == null || id.isBlank() ? getMetadata().getName() : id;
+  }
+
+  /** The desired DPS individual enrollment. */
+  @Override
+  @Required
+  @JsonPropertyDescription("The desired DPS individual enrollment.")
+  public IndividualEnrollmentSpec getSpec() {
+    return super.getSpec();
+  }
+
+  /** What the operator observed: DPS record, device registration, conditions. */
+  @Override
+  @JsonPropertyDescription(
+      "What the operator observed: DPS record, device registration, conditions.")
+  public IndividualEnrollmentStatus getStatus() {
+    return super.getStatus();
   }
 }

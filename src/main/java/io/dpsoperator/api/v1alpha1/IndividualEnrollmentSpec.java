@@ -38,9 +38,13 @@ public class IndividualEnrollmentSpec {
   @Size(min = 1, max = 128)
   private String registrationId;
 
-  /** The IoT Hub device id to create (default: the registration id). */
-  @JsonPropertyDescription("The IoT Hub device id to create (default: the registration id).")
-  @Pattern("^[A-Za-z0-9\\-._:]*[A-Za-z0-9\\-]$")
+  /**
+   * The IoT Hub device id to create (default: the registration id). At most 128 characters:
+   * letters, digits and - . + % _ # * ? ! ( ) , : = @ $ '.
+   */
+  @JsonPropertyDescription(
+      "The IoT Hub device id to create (default: the registration id). At most 128 characters: letters, digits and - . + % _ # * ? ! ( ) , : = @ $ '.")
+  @Pattern("^[A-Za-z0-9\\-.+%_#*?!(),:=@$']+$")
   @Size(min = 1, max = 128)
   private String deviceId;
 

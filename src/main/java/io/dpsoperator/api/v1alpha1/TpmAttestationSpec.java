@@ -24,6 +24,7 @@ public class TpmAttestationSpec {
 
   /** The storage root key, base64 (optional). */
   @JsonPropertyDescription("The storage root key, base64 (optional).")
+  @Pattern("^[A-Za-z0-9+/=]+$")
   private String storageRootKey;
 
   public String getEndorsementKey() {
