@@ -235,7 +235,7 @@ final class DeviceTls {
             + ")");
   }
 
-  private static X509ExtendedKeyManager keyManager(Identity identity)
+  static X509ExtendedKeyManager keyManager(Identity identity)
       throws GeneralSecurityException, IOException {
     char[] password = "device".toCharArray(); // Protects an in-memory store only.
     KeyStore store = KeyStore.getInstance("PKCS12");

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.StringWriter;
+import java.security.Principal;
 import java.security.cert.Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.security.auth.x500.X500Principal;
 import okhttp3.mockwebserver.RecordedRequest;
 import okhttp3.tls.HeldCertificate;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -33,7 +36,7 @@ class DeviceRegistrationClientX509Test {
 
   @BeforeEach
   void start() throws Exception {
-    dps = new TestDps(deviceRoot);
+    dps = new TestDps(deviceRoot, true);
   }
 
   @AfterEach
@@ -158,5 +161,44 @@ class DeviceRegistrationClientX509Test {
                     .registerWithX509(stranger.certificatePem(), stranger.privateKeyPkcs8Pem()))
         .isInstanceOfSatisfying(
             DeviceRegistrationException.class, e -> assertThat(e.httpStatus()).isZero());
+  }
+
+  @Test
+  void presentsTheCertificateWhenTheServerOnlyRequestsOne() throws Exception {
+    // The emulator's mode: symmetric-key devices must get through without a certificate.
+    try (TestDps requesting = new TestDps(deviceRoot, false)) {
+      HeldCertificate device = device("x509-device-03", false);
+      requesting.enqueue(200, TestDps.assigned("op-q", "x509-device-03"));
+      requesting.enqueue(200, TestDps.assigned("op-s", "sym-device"));
+      DeviceRegistrationClient client = requesting.client().build();
+
+      client.registerWithX509(chain(device), device.privateKeyPkcs8Pem());
+      client.registerWithSymmetricKey("sym-device", DeviceRegistrationClientTest.DEVICE_KEY);
+
+      assertThat(requesting.server.takeRequest().getHandshake().peerCertificates())
+          .first()
+          .isEqualTo(device.certificate());
+      RecordedRequest symmetric = requesting.server.takeRequest();
+      assertThat(symmetric.getHandshake().peerCertificates()).isEmpty();
+      assertThat(symmetric.getHeader("Authorization")).startsWith("SharedAccessSignature ");
+    }
+  }
+
+  @Test
+  void offersTheIdentityWhateverIssuersTheServerNames() throws Exception {
+    HeldCertificate device = device("x509-device-04", false);
+    DeviceTls.Identity identity =
+        DeviceTls.parseIdentity(chain(device), device.privateKeyPkcs8Pem());
+    X509ExtendedKeyManager keyManager = DeviceTls.keyManager(identity);
+
+    String alias =
+        keyManager.chooseClientAlias(
+            new String[] {"EC"}, new Principal[] {new X500Principal("CN=Someone Else")}, null);
+
+    assertThat(alias).isNotNull();
+    assertThat(keyManager.getCertificateChain(alias))
+        .containsExactly(device.certificate(), deviceIntermediate.certificate());
+    assertThat(keyManager.chooseClientAlias(new String[] {"RSA"}, null, null)).isNull();
+    assertThat(identity.commonName()).isEqualTo("x509-device-04");
   }
 }

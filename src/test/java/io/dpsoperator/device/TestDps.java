@@ -31,22 +31,27 @@ final class TestDps implements AutoCloseable {
   final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   final List<Duration> sleeps = new ArrayList<>();
 
-  /** Serves HTTPS; with {@code trustedClientCa}, it requires a client certificate issued by it. */
-  TestDps(HeldCertificate trustedClientCa) throws IOException {
+  /**
+   * Serves HTTPS; with {@code trustedClientCa}, it asks for a client certificate issued by it, and
+   * refuses the handshake without one when {@code requireClientCertificate}.
+   */
+  TestDps(HeldCertificate trustedClientCa, boolean requireClientCertificate) throws IOException {
     HandshakeCertificates.Builder tls =
         new HandshakeCertificates.Builder().heldCertificate(serverCertificate);
     if (trustedClientCa != null) {
       tls.addTrustedCertificate(trustedClientCa.certificate());
     }
     server.useHttps(tls.build().sslSocketFactory(), false);
-    if (trustedClientCa != null) {
+    if (trustedClientCa != null && requireClientCertificate) {
       server.requireClientAuth();
+    } else if (trustedClientCa != null) {
+      server.requestClientAuth();
     }
     server.start(InetAddress.getByName("localhost"), 0);
   }
 
   TestDps() throws IOException {
-    this(null);
+    this(null, false);
   }
 
   String endpoint() {
