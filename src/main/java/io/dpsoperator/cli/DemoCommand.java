@@ -30,7 +30,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--timeout",
       defaultValue = "120",
-      description = "Seconds to wait for readiness and device assignment (default ${DEFAULT-VALUE}).")
+      description =
+          "Seconds to wait for readiness and device assignment (default ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
   @Option(names = "--plain", description = "Print plain lines instead of refreshing a table.")
@@ -42,8 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LogSetup.apply(verbose ? "INFO" : "WARN", "text");
-    boolean live =
-        !plain && System.console() != null && !"dumb".equals(System.getenv("TERM"));
+    boolean live = !plain && System.console() != null && !"dumb".equals(System.getenv("TERM"));
     try (Demo demo =
         new Demo(
             new Demo.Options(

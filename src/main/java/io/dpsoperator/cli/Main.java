@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "dps-operator 0.1.0",
     description = "Azure IoT Hub DPS enrollments as Kubernetes resources.",
-    subcommands = {RunCommand.class, EmulatorCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      RunCommand.class,
+      EmulatorCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   @Override

@@ -32,9 +32,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The whole product in one process: the DPS emulator, an embedded Kubernetes API with the CRDs,
- * the operator wired as {@code run} wires it, the samples applied, and simulated devices
- * registering. Ends with a summary; the exit status says whether everything worked.
+ * The whole product in one process: the DPS emulator, an embedded Kubernetes API with the CRDs, the
+ * operator wired as {@code run} wires it, the samples applied, and simulated devices registering.
+ * Ends with a summary; the exit status says whether everything worked.
  */
 public final class Demo implements AutoCloseable {
   static final String OPERATOR_NAMESPACE = "dps-operator";
@@ -45,7 +45,8 @@ public final class Demo implements AutoCloseable {
       Path samples, boolean keepRunning, Duration timeout, boolean liveTable, PrintStream out) {}
 
   /** A simulated device and what happened to it. */
-  record DeviceRun(String kind, String registrationId, String via, String status, String hub, String error) {
+  record DeviceRun(
+      String kind, String registrationId, String via, String status, String hub, String error) {
     boolean assigned() {
       return "assigned".equals(status);
     }
@@ -69,7 +70,8 @@ public final class Demo implements AutoCloseable {
   public int run() throws Exception {
     PrintStream out = options.out();
     Instant deadline = Instant.now().plus(options.timeout());
-    out.println("dps-operator demo: emulator + embedded Kubernetes API + operator + simulated devices");
+    out.println(
+        "dps-operator demo: emulator + embedded Kubernetes API + operator + simulated devices");
 
     kubernetes = EmbeddedKubernetes.start();
     closeables.add(kubernetes);
@@ -126,7 +128,9 @@ public final class Demo implements AutoCloseable {
     return started;
   }
 
-  /** Applies the samples; cert-manager objects are played by the demo, which makes their Secrets. */
+  /**
+   * Applies the samples; cert-manager objects are played by the demo, which makes their Secrets.
+   */
   private void apply(Samples samples) {
     kubernetes.ensureNamespace(OPERATOR_NAMESPACE);
     for (GenericKubernetesResource o : samples.objects()) {
@@ -144,14 +148,31 @@ public final class Demo implements AutoCloseable {
           }
           kube.secrets().inNamespace(ns).resource(secret).create();
         }
-        case "ConfigMap" -> kube.configMaps().inNamespace(ns).resource(ser.convertValue(o, io.fabric8.kubernetes.api.model.ConfigMap.class)).create();
+        case "ConfigMap" ->
+            kube.configMaps()
+                .inNamespace(ns)
+                .resource(ser.convertValue(o, io.fabric8.kubernetes.api.model.ConfigMap.class))
+                .create();
         case "Certificate" -> issueCertificate(o, samples);
-        case "Issuer", "ClusterIssuer" -> { /* played by issueCertificate */ }
+        case "Issuer", "ClusterIssuer" -> {
+          /* played by issueCertificate */
+        }
         case "IndividualEnrollment" ->
-            kube.resources(IndividualEnrollment.class).inNamespace(ns).resource(ser.convertValue(o, IndividualEnrollment.class)).create();
+            kube.resources(IndividualEnrollment.class)
+                .inNamespace(ns)
+                .resource(ser.convertValue(o, IndividualEnrollment.class))
+                .create();
         case "EnrollmentGroup" ->
-            kube.resources(EnrollmentGroup.class).inNamespace(ns).resource(ser.convertValue(o, EnrollmentGroup.class)).create();
-        default -> options.out().printf("Skipped %s %s (not used by the demo)%n", o.getKind(), o.getMetadata().getName());
+            kube.resources(EnrollmentGroup.class)
+                .inNamespace(ns)
+                .resource(ser.convertValue(o, EnrollmentGroup.class))
+                .create();
+        default ->
+            options
+                .out()
+                .printf(
+                    "Skipped %s %s (not used by the demo)%n",
+                    o.getKind(), o.getMetadata().getName());
       }
     }
   }
@@ -160,8 +181,12 @@ public final class Demo implements AutoCloseable {
   private void issueCertificate(GenericKubernetesResource cert, Samples samples) {
     String ns = Samples.namespaceOf(cert);
     String secretName = Samples.string(cert, "spec.secretName").orElseThrow();
-    String commonName = Samples.string(cert, "spec.commonName").orElse(cert.getMetadata().getName());
-    boolean isCa = Samples.path(cert, "spec.isCA").map(v -> Boolean.parseBoolean(String.valueOf(v))).orElse(false);
+    String commonName =
+        Samples.string(cert, "spec.commonName").orElse(cert.getMetadata().getName());
+    boolean isCa =
+        Samples.path(cert, "spec.isCA")
+            .map(v -> Boolean.parseBoolean(String.valueOf(v)))
+            .orElse(false);
     Map<String, String> data = new LinkedHashMap<>();
     if (isCa) {
       CertificateAuthority ca = CertificateAuthority.createRoot(commonName);
@@ -175,7 +200,10 @@ public final class Demo implements AutoCloseable {
           samples
               .find("Issuer", ns, issuer)
               .flatMap(i -> Samples.string(i, "spec.ca.secretName"))
-              .orElseThrow(() -> new IllegalStateException("the demo plays only CA Issuers; " + issuer + " is not one"));
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "the demo plays only CA Issuers; " + issuer + " is not one"));
       CertificateAuthority ca = authorities.get(ns + "/" + caSecret);
       var leaf = ca.issueLeaf(commonName);
       issued.put(ns + "/" + secretName, leaf);
@@ -196,7 +224,11 @@ public final class Demo implements AutoCloseable {
                 .withStringData(data)
                 .build())
         .create();
-    options.out().printf("Issued certificate %s/%s as cert-manager would (Secret %s)%n", ns, cert.getMetadata().getName(), secretName);
+    options
+        .out()
+        .printf(
+            "Issued certificate %s/%s as cert-manager would (Secret %s)%n",
+            ns, cert.getMetadata().getName(), secretName);
   }
 
   private DpsOperator startOperator() {
@@ -239,53 +271,97 @@ public final class Demo implements AutoCloseable {
             .timeout(Duration.ofSeconds(30))
             .build();
     List<DeviceRun> runs = new ArrayList<>();
-    for (IndividualEnrollment e : kube.resources(IndividualEnrollment.class).inAnyNamespace().list().getItems()) {
+    for (IndividualEnrollment e :
+        kube.resources(IndividualEnrollment.class).inAnyNamespace().list().getItems()) {
       String ns = e.getMetadata().getNamespace();
       String id = e.registrationId();
       switch (e.getSpec().getAttestation().getType()) {
         case SYMMETRIC_KEY -> {
           var sk = e.getSpec().getAttestation().getSymmetricKey();
-          String secret = sk != null && sk.getSecretRef() != null ? sk.getSecretRef().getName() : e.getStatus().getKeysSecretName();
-          String keyName = sk != null && sk.getSecretRef() != null ? sk.getSecretRef().getPrimaryKeyKey() : "primaryKey";
+          String secret =
+              sk != null && sk.getSecretRef() != null
+                  ? sk.getSecretRef().getName()
+                  : e.getStatus().getKeysSecretName();
+          String keyName =
+              sk != null && sk.getSecretRef() != null
+                  ? sk.getSecretRef().getPrimaryKeyKey()
+                  : "primaryKey";
           String key = secretValue(ns, secret, keyName);
-          runs.add(register("IndividualEnrollment", id, "symmetric key", () -> client.registerWithSymmetricKey(id, key, Optional.empty())));
+          runs.add(
+              register(
+                  "IndividualEnrollment",
+                  id,
+                  "symmetric key",
+                  () -> client.registerWithSymmetricKey(id, key, Optional.empty())));
         }
         case X509 -> {
-          String secret = e.getSpec().getAttestation().getX509().getClientCertificates().getPrimary().getName();
+          String secret =
+              e.getSpec().getAttestation().getX509().getClientCertificates().getPrimary().getName();
           var leaf = issued.get(ns + "/" + secret);
           if (leaf != null) {
-            runs.add(register("IndividualEnrollment", id, "X.509 mutual TLS", () -> client.registerWithX509(leaf.chainPem(), leaf.privateKeyPem())));
+            runs.add(
+                register(
+                    "IndividualEnrollment",
+                    id,
+                    "X.509 mutual TLS",
+                    () -> client.registerWithX509(leaf.chainPem(), leaf.privateKeyPem())));
           }
         }
-        case TPM -> options.out().printf("Device %s: TPM attestation is stored in DPS; the emulator does not perform the TPM challenge, so no TPM device is simulated%n", id);
+        case TPM ->
+            options
+                .out()
+                .printf(
+                    "Device %s: TPM attestation is stored in DPS; the emulator does not perform the TPM challenge, so no TPM device is simulated%n",
+                    id);
       }
     }
-    for (EnrollmentGroup g : kube.resources(EnrollmentGroup.class).inAnyNamespace().list().getItems()) {
+    for (EnrollmentGroup g :
+        kube.resources(EnrollmentGroup.class).inAnyNamespace().list().getItems()) {
       String ns = g.getMetadata().getNamespace();
       String gid = g.enrollmentGroupId();
       var a = g.getSpec().getAttestation();
       switch (a.getType()) {
         case SYMMETRIC_KEY -> {
           var sk = a.getSymmetricKey();
-          String secret = sk != null && sk.getSecretRef() != null ? sk.getSecretRef().getName() : g.getStatus().getKeysSecretName();
-          String keyName = sk != null && sk.getSecretRef() != null ? sk.getSecretRef().getPrimaryKeyKey() : "primaryKey";
+          String secret =
+              sk != null && sk.getSecretRef() != null
+                  ? sk.getSecretRef().getName()
+                  : g.getStatus().getKeysSecretName();
+          String keyName =
+              sk != null && sk.getSecretRef() != null
+                  ? sk.getSecretRef().getPrimaryKeyKey()
+                  : "primaryKey";
           String groupKey = secretValue(ns, secret, keyName);
           for (int i = 1; i <= 3; i++) {
             String id = gid + "-device-" + i;
-            runs.add(register("EnrollmentGroup " + gid, id, "key derived from the group key", () -> client.registerWithSymmetricKey(id, DeviceKeys.derive(groupKey, id), Optional.empty())));
+            runs.add(
+                register(
+                    "EnrollmentGroup " + gid,
+                    id,
+                    "key derived from the group key",
+                    () ->
+                        client.registerWithSymmetricKey(
+                            id, DeviceKeys.derive(groupKey, id), Optional.empty())));
           }
         }
         case X509 -> {
           CertificateAuthority ca = null;
           if (a.getX509().getSigningCertificates() != null) {
-            ca = authorities.get(ns + "/" + a.getX509().getSigningCertificates().getPrimary().getName());
+            ca =
+                authorities.get(
+                    ns + "/" + a.getX509().getSigningCertificates().getPrimary().getName());
           } else if (a.getX509().getCaReferences() != null) {
             ca = authorities.get("verified:" + a.getX509().getCaReferences().getPrimary());
           }
           if (ca != null) {
             for (int i = 1; i <= 2; i++) {
               var leaf = ca.issueLeaf(gid + "-device-" + i);
-              runs.add(register("EnrollmentGroup " + gid, leaf.commonName(), "X.509 chain to the group certificate", () -> client.registerWithX509(leaf.chainPem(), leaf.privateKeyPem())));
+              runs.add(
+                  register(
+                      "EnrollmentGroup " + gid,
+                      leaf.commonName(),
+                      "X.509 chain to the group certificate",
+                      () -> client.registerWithX509(leaf.chainPem(), leaf.privateKeyPem())));
             }
           }
         }
@@ -302,15 +378,22 @@ public final class Demo implements AutoCloseable {
     table.detach();
     try {
       var r = registration.call();
-      options.out().printf("Device %-28s %-38s -> %s %s%n", id, "(" + via + ")", r.status(), r.assignedHub() == null ? "" : r.assignedHub());
+      options
+          .out()
+          .printf(
+              "Device %-28s %-38s -> %s %s%n",
+              id, "(" + via + ")", r.status(), r.assignedHub() == null ? "" : r.assignedHub());
       return new DeviceRun(kind, id, via, r.status(), r.assignedHub(), r.errorMessage());
     } catch (Exception e) {
-      options.out().printf("Device %-28s %-38s -> failed: %s%n", id, "(" + via + ")", e.getMessage());
+      options
+          .out()
+          .printf("Device %-28s %-38s -> failed: %s%n", id, "(" + via + ")", e.getMessage());
       return new DeviceRun(kind, id, via, "error", null, e.getMessage());
     }
   }
 
-  private boolean awaitDeviceStatus(List<DeviceRun> devices, Instant deadline) throws InterruptedException {
+  private boolean awaitDeviceStatus(List<DeviceRun> devices, Instant deadline)
+      throws InterruptedException {
     while (Instant.now().isBefore(deadline)) {
       List<StatusTable.Row> rows = rows();
       table.render(rows);
@@ -329,7 +412,13 @@ public final class Demo implements AutoCloseable {
         continue;
       }
       if (d.kind().equals("IndividualEnrollment")) {
-        boolean shown = rows.stream().anyMatch(r -> r.kind().equals("IndividualEnrollment") && d.registrationId().equalsIgnoreCase(r.id()) && d.hub().equals(r.assignedHub()));
+        boolean shown =
+            rows.stream()
+                .anyMatch(
+                    r ->
+                        r.kind().equals("IndividualEnrollment")
+                            && d.registrationId().equalsIgnoreCase(r.id())
+                            && d.hub().equals(r.assignedHub()));
         if (!shown) {
           return false;
         }
@@ -337,7 +426,11 @@ public final class Demo implements AutoCloseable {
     }
     for (StatusTable.Row r : rows) {
       if (r.kind().equals("EnrollmentGroup")) {
-        long expected = devices.stream().filter(DeviceRun::assigned).filter(d -> d.kind().equals("EnrollmentGroup " + r.id())).count();
+        long expected =
+            devices.stream()
+                .filter(DeviceRun::assigned)
+                .filter(d -> d.kind().equals("EnrollmentGroup " + r.id()))
+                .count();
         if (expected > 0 && (r.devices() == null || r.devices() < expected)) {
           return false;
         }
@@ -348,7 +441,8 @@ public final class Demo implements AutoCloseable {
 
   List<StatusTable.Row> rows() {
     List<StatusTable.Row> rows = new ArrayList<>();
-    for (IndividualEnrollment e : kube.resources(IndividualEnrollment.class).inAnyNamespace().list().getItems()) {
+    for (IndividualEnrollment e :
+        kube.resources(IndividualEnrollment.class).inAnyNamespace().list().getItems()) {
       var s = e.getStatus();
       var state = s == null ? null : s.getRegistrationState();
       rows.add(
@@ -363,7 +457,8 @@ public final class Demo implements AutoCloseable {
               state == null ? null : state.getAssignedHub(),
               null));
     }
-    for (EnrollmentGroup g : kube.resources(EnrollmentGroup.class).inAnyNamespace().list().getItems()) {
+    for (EnrollmentGroup g :
+        kube.resources(EnrollmentGroup.class).inAnyNamespace().list().getItems()) {
       var s = g.getStatus();
       rows.add(
           new StatusTable.Row(
@@ -381,12 +476,14 @@ public final class Demo implements AutoCloseable {
   }
 
   private static String readiness(HasMetadata r) {
-    var status = r instanceof IndividualEnrollment e ? e.getStatus() : ((EnrollmentGroup) r).getStatus();
+    var status =
+        r instanceof IndividualEnrollment e ? e.getStatus() : ((EnrollmentGroup) r).getStatus();
     return Conditions.ready(status).map(c -> c.getStatus()).orElse("Unknown");
   }
 
   private static String reason(HasMetadata r) {
-    var status = r instanceof IndividualEnrollment e ? e.getStatus() : ((EnrollmentGroup) r).getStatus();
+    var status =
+        r instanceof IndividualEnrollment e ? e.getStatus() : ((EnrollmentGroup) r).getStatus();
     return Conditions.ready(status).map(c -> c.getReason() + ": " + c.getMessage()).orElse("");
   }
 
@@ -396,7 +493,8 @@ public final class Demo implements AutoCloseable {
       throw new IllegalStateException("Secret " + ns + "/" + name + " not found");
     }
     if (s.getData() != null && s.getData().get(key) != null) {
-      return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8).trim();
+      return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8)
+          .trim();
     }
     if (s.getStringData() != null && s.getStringData().get(key) != null) {
       return s.getStringData().get(key).trim();
@@ -416,8 +514,15 @@ public final class Demo implements AutoCloseable {
     out.printf("  devices assigned: %d/%d%n", assigned, devices.size());
     boolean ok = ready && shown && !devices.isEmpty() && assigned == devices.size();
     if (!ok) {
-      rows.stream().filter(r -> !"True".equals(r.ready())).forEach(r -> out.printf("  not Ready: %s %s (%s)%n", r.kind(), r.name(), r.reason()));
-      devices.stream().filter(d -> !d.assigned()).forEach(d -> out.printf("  not assigned: %s (%s): %s%n", d.registrationId(), d.status(), d.error()));
+      rows.stream()
+          .filter(r -> !"True".equals(r.ready()))
+          .forEach(r -> out.printf("  not Ready: %s %s (%s)%n", r.kind(), r.name(), r.reason()));
+      devices.stream()
+          .filter(d -> !d.assigned())
+          .forEach(
+              d ->
+                  out.printf(
+                      "  not assigned: %s (%s): %s%n", d.registrationId(), d.status(), d.error()));
       if (ready && !shown) {
         out.println("  the statuses did not show every assigned device in time");
       }
@@ -433,17 +538,31 @@ public final class Demo implements AutoCloseable {
 
   private void keepRunning() throws Exception {
     PrintStream out = options.out();
-    Path kubeconfig = kubernetes.writeKubeconfig(Files.createTempFile("dps-demo-kubeconfig", ".yaml"));
+    Path kubeconfig =
+        kubernetes.writeKubeconfig(Files.createTempFile("dps-demo-kubeconfig", ".yaml"));
     out.println();
     out.println("Everything keeps running (Ctrl-C to stop):");
     out.println("  DPS service connection string: " + emulator.serviceConnectionString());
-    out.println("  DPS device endpoint:           " + emulator.deviceEndpoint() + " (ID scope " + emulator.idScope() + ")");
+    out.println(
+        "  DPS device endpoint:           "
+            + emulator.deviceEndpoint()
+            + " (ID scope "
+            + emulator.idScope()
+            + ")");
     out.println("  emulator CA certificate:       " + emulator.caCertificateFile());
     out.println("  Kubernetes API (embedded):     " + kubernetes.url());
     out.println("  kubectl --kubeconfig " + kubeconfig + " get dps -A");
-    out.println("    (the embedded API is fabric8's mock server: get/list/apply/delete work; discovery-heavy commands may not)");
+    out.println(
+        "    (the embedded API is fabric8's mock server: get/list/apply/delete work; discovery-heavy commands may not)");
     Object lock = new Object();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> { synchronized (lock) { lock.notifyAll(); } }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  synchronized (lock) {
+                    lock.notifyAll();
+                  }
+                }));
     synchronized (lock) {
       lock.wait();
     }

@@ -17,12 +17,23 @@ import java.util.HashMap;
 import java.util.List;
 
 /**
- * An in-process Kubernetes API for the demo: fabric8's mock server in CRUD mode with the
- * operator's CRDs installed. Not a real API server: no admission, no garbage collection.
+ * An in-process Kubernetes API for the demo: fabric8's mock server in CRUD mode with the operator's
+ * CRDs installed. Not a real API server: no admission, no garbage collection.
  */
 final class EmbeddedKubernetes implements AutoCloseable {
+  // The mock server logs every request at INFO through java.util.logging.
+  private static final java.util.logging.Logger QUIET_MOCK_SERVER = quiet();
+
+  private static java.util.logging.Logger quiet() {
+    java.util.logging.Logger logger =
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
+  }
+
   static final List<String> CRDS =
-      List.of("individualenrollments.dpsoperator.io-v1.yml", "enrollmentgroups.dpsoperator.io-v1.yml");
+      List.of(
+          "individualenrollments.dpsoperator.io-v1.yml", "enrollmentgroups.dpsoperator.io-v1.yml");
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
@@ -35,20 +46,26 @@ final class EmbeddedKubernetes implements AutoCloseable {
   static EmbeddedKubernetes start() {
     KubernetesMockServer server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     KubernetesClient client = server.createClient();
     for (String crd : CRDS) {
       try (InputStream in =
           EmbeddedKubernetes.class.getResourceAsStream("/META-INF/fabric8/" + crd)) {
         if (in == null) {
-          throw new IllegalStateException("CRD " + crd + " is missing from the jar; rebuild with mvn package");
+          throw new IllegalStateException(
+              "CRD " + crd + " is missing from the jar; rebuild with mvn package");
         }
         client
             .apiextensions()
             .v1()
             .customResourceDefinitions()
-            .resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
+            .resource(
+                client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
             .create();
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -18,7 +18,9 @@ record Samples(List<GenericKubernetesResource> objects) {
   static Samples load(Path directory, KubernetesSerialization serialization) {
     if (!Files.isDirectory(directory)) {
       throw new IllegalArgumentException(
-          "samples directory " + directory.toAbsolutePath() + " not found; run from the repository root or pass --samples");
+          "samples directory "
+              + directory.toAbsolutePath()
+              + " not found; run from the repository root or pass --samples");
     }
     List<GenericKubernetesResource> objects = new ArrayList<>();
     try (Stream<Path> files = Files.list(directory)) {

@@ -41,7 +41,16 @@ final class StatusTable {
     if (live && linesDrawn > 0) {
       out.print("\u001b[" + linesDrawn + "F\u001b[J");
     }
-    out.printf(HEADER_FORMAT, "KIND", "NAME", "ID", "ATTESTATION", "READY", "DEVICE", "ASSIGNED HUB", "DEVICES");
+    out.printf(
+        HEADER_FORMAT,
+        "KIND",
+        "NAME",
+        "ID",
+        "ATTESTATION",
+        "READY",
+        "DEVICE",
+        "ASSIGNED HUB",
+        "DEVICES");
     for (Row r : rows) {
       out.printf(
           HEADER_FORMAT,

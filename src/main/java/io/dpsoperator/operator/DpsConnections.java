@@ -48,7 +48,8 @@ public class DpsConnections implements AutoCloseable {
   }
 
   /** The client for a resource's DPS. */
-  public DpsClient clientFor(ConnectionSecretRef perResource, Material material) throws SyncFailure {
+  public DpsClient clientFor(ConnectionSecretRef perResource, Material material)
+      throws SyncFailure {
     String connectionString;
     if (perResource != null) {
       connectionString =
@@ -79,7 +80,8 @@ public class DpsConnections implements AutoCloseable {
   private static String sha256(String s) {
     try {
       return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -54,15 +54,30 @@ public final class DpsOperator implements AutoCloseable {
     }
 
     public Wiring withDefaultConnectionString(String connectionString) {
-      return new Wiring(kubernetes, meters, Optional.of(connectionString), extraCaPem, allowHttp, startHttpEndpoints, clock);
+      return new Wiring(
+          kubernetes,
+          meters,
+          Optional.of(connectionString),
+          extraCaPem,
+          allowHttp,
+          startHttpEndpoints,
+          clock);
     }
 
     public Wiring withExtraCaPem(String pem) {
-      return new Wiring(kubernetes, meters, defaultConnectionString, Optional.of(pem), allowHttp, startHttpEndpoints, clock);
+      return new Wiring(
+          kubernetes,
+          meters,
+          defaultConnectionString,
+          Optional.of(pem),
+          allowHttp,
+          startHttpEndpoints,
+          clock);
     }
 
     public Wiring withoutHttpEndpoints() {
-      return new Wiring(kubernetes, meters, defaultConnectionString, extraCaPem, allowHttp, false, clock);
+      return new Wiring(
+          kubernetes, meters, defaultConnectionString, extraCaPem, allowHttp, false, clock);
     }
   }
 
@@ -93,7 +108,8 @@ public final class DpsOperator implements AutoCloseable {
                   .withConcurrentReconciliationThreads(10);
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(config.leaderElectionLease(), config.namespace()));
+                    new LeaderElectionConfiguration(
+                        config.leaderElectionLease(), config.namespace()));
               }
             });
     operator.register(

@@ -24,8 +24,7 @@ public final class HttpEndpoints implements AutoCloseable {
   public static HttpEndpoints start(int port, Operator operator, MeterRegistry meters) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-      server.createContext(
-          "/healthz", ex -> answer(ex, 200, "ok\n", "text/plain"));
+      server.createContext("/healthz", ex -> answer(ex, 200, "ok\n", "text/plain"));
       server.createContext(
           "/readyz",
           ex -> {
@@ -40,11 +39,14 @@ public final class HttpEndpoints implements AutoCloseable {
                 meters instanceof PrometheusMeterRegistry prometheus ? prometheus.scrape() : "";
             answer(ex, 200, body, "text/plain; version=0.0.4; charset=utf-8");
           });
-      server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "http-endpoints");
-        t.setDaemon(true);
-        return t;
-      }));
+      server.setExecutor(
+          Executors.newFixedThreadPool(
+              2,
+              r -> {
+                Thread t = new Thread(r, "http-endpoints");
+                t.setDaemon(true);
+                return t;
+              }));
       server.start();
       return new HttpEndpoints(server);
     } catch (IOException e) {

@@ -75,13 +75,14 @@ public record OperatorConfig(
               "global.azure-devices-provisioning.net",
               "Device provisioning endpoint written into generated device Secrets"),
           new Setting(
-              "DPS_OPERATOR_LEADER_ELECTION", "false", "Lease-based leader election (replicas > 1)"),
+              "DPS_OPERATOR_LEADER_ELECTION",
+              "false",
+              "Lease-based leader election (replicas > 1)"),
           new Setting(
               "DPS_OPERATOR_LEADER_ELECTION_LEASE",
               "dps-operator-leader",
               "Name of the leader-election Lease"),
-          new Setting(
-              "DPS_OPERATOR_HTTP_PORT", "8080", "Port of /healthz, /readyz and /metrics"),
+          new Setting("DPS_OPERATOR_HTTP_PORT", "8080", "Port of /healthz, /readyz and /metrics"),
           new Setting("DPS_OPERATOR_LOG_LEVEL", "INFO", "Root log level"),
           new Setting("DPS_OPERATOR_LOG_FORMAT", "text", "Log format: text or json"),
           new Setting(

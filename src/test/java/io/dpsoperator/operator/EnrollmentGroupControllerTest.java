@@ -37,13 +37,16 @@ import org.junit.jupiter.api.Test;
  */
 class EnrollmentGroupControllerTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final CertificateAuthority VERIFIED_CA = CertificateAuthority.createRoot("Verified Root");
+  private static final CertificateAuthority VERIFIED_CA =
+      CertificateAuthority.createRoot("Verified Root");
   private static OperatorTestEnvironment env;
   private static DeviceRegistrationClient devices;
 
   @BeforeAll
   static void start() throws Exception {
-    env = OperatorTestEnvironment.start(Map.of(), Map.of("factory-root", VERIFIED_CA.certificatePem()));
+    env =
+        OperatorTestEnvironment.start(
+            Map.of(), Map.of("factory-root", VERIFIED_CA.certificatePem()));
     devices =
         DeviceRegistrationClient.builder()
             .endpoint(env.emulator.deviceEndpoint())
@@ -101,12 +104,17 @@ class EnrollmentGroupControllerTest {
   void symmetricKeyGroupFromSecretAdmitsDevicesWithDerivedKeysAndCountsThem() throws Exception {
     String ns = env.newNamespace();
     String groupKey = Fixtures.randomKey();
-    env.secret(ns, "fleet-keys", Map.of("primaryKey", groupKey, "secondaryKey", Fixtures.randomKey()));
-    EnrollmentGroup g = env.kube.resource(group(ns, "fleet-a", Fixtures.groupKeysFromSecret("fleet-keys"))).create();
+    env.secret(
+        ns, "fleet-keys", Map.of("primaryKey", groupKey, "secondaryKey", Fixtures.randomKey()));
+    EnrollmentGroup g =
+        env.kube
+            .resource(group(ns, "fleet-a", Fixtures.groupKeysFromSecret("fleet-keys")))
+            .create();
     awaitReady(g, "True", "Synced");
 
     for (String id : new String[] {"fleet-a-dev-1", "fleet-a-dev-2"}) {
-      var result = devices.registerWithSymmetricKey(id, DeviceKeys.derive(groupKey, id), Optional.empty());
+      var result =
+          devices.registerWithSymmetricKey(id, DeviceKeys.derive(groupKey, id), Optional.empty());
       assertThat(result.status()).isEqualTo("assigned");
       assertThat(result.assignedHub()).isEqualTo("hub-a.azure-devices.net");
     }
@@ -124,14 +132,16 @@ class EnrollmentGroupControllerTest {
   @Test
   void generatedGroupKeysAreWrittenToOwnedSecret() throws Exception {
     String ns = env.newNamespace();
-    EnrollmentGroup g = env.kube.resource(group(ns, "fleet-gen", Fixtures.groupKeysFromSecret(null))).create();
+    EnrollmentGroup g =
+        env.kube.resource(group(ns, "fleet-gen", Fixtures.groupKeysFromSecret(null))).create();
     awaitReady(g, "True", "Synced");
     var held = env.dps.getEnrollmentGroupAttestationMechanism("fleet-gen").symmetricKey();
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              Secret owned = env.kube.secrets().inNamespace(ns).withName("fleet-gen-dps-keys").get();
+              Secret owned =
+                  env.kube.secrets().inNamespace(ns).withName("fleet-gen-dps-keys").get();
               assertThat(owned).isNotNull();
               assertThat(decode(owned, "primaryKey")).isEqualTo(held.primaryKey());
               assertThat(decode(owned, "enrollmentGroupId")).isEqualTo("fleet-gen");
@@ -149,7 +159,9 @@ class EnrollmentGroupControllerTest {
     CertificateAuthority intermediate = root.createIntermediate("Fleet Intermediate");
     env.secret(ns, "fleet-ca", Map.of("ca.crt", intermediate.certificatePem()));
     EnrollmentGroup g =
-        env.kube.resource(group(ns, "cameras", Fixtures.signingCertFromSecret("fleet-ca", "ca.crt"))).create();
+        env.kube
+            .resource(group(ns, "cameras", Fixtures.signingCertFromSecret("fleet-ca", "ca.crt")))
+            .create();
     awaitReady(g, "True", "Synced");
     assertThat(get(g).getStatus().getCertificates())
         .singleElement()
@@ -178,7 +190,8 @@ class EnrollmentGroupControllerTest {
                             .sha256Thumbprint())
                     .isEqualToIgnoringCase(thumbprint));
     var rotatedLeaf = rotated.issueLeaf("camera-x-2");
-    assertThat(devices.registerWithX509(rotatedLeaf.chainPem(), rotatedLeaf.privateKeyPem()).status())
+    assertThat(
+            devices.registerWithX509(rotatedLeaf.chainPem(), rotatedLeaf.privateKeyPem()).status())
         .isEqualTo("assigned");
   }
 
@@ -211,15 +224,20 @@ class EnrollmentGroupControllerTest {
   @Test
   void driftIsRevertedAndDeletionFollowsPolicies() {
     String ns = env.newNamespace();
-    env.secret(ns, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
-    EnrollmentGroup kept = env.kube.resource(group(ns, "drift-group", Fixtures.groupKeysFromSecret("keys"))).create();
+    env.secret(
+        ns,
+        "keys",
+        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    EnrollmentGroup kept =
+        env.kube.resource(group(ns, "drift-group", Fixtures.groupKeysFromSecret("keys"))).create();
     EnrollmentGroup orphan =
         env.kube
             .resource(
                 group(
                     ns,
                     "orphan-group",
-                    Fixtures.groupKeysFromSecret("keys").andThen(s -> s.setDeletionPolicy(DeletionPolicy.ORPHAN))))
+                    Fixtures.groupKeysFromSecret("keys")
+                        .andThen(s -> s.setDeletionPolicy(DeletionPolicy.ORPHAN))))
             .create();
     awaitReady(kept, "True", "Synced");
     awaitReady(orphan, "True", "Synced");
@@ -261,10 +279,14 @@ class EnrollmentGroupControllerTest {
                     ns,
                     "short-lived",
                     Fixtures.groupKeysFromSecret("keys")
-                        .andThen(s -> s.setRegistrationsDeletionPolicy(RegistrationsDeletionPolicy.DELETE))))
+                        .andThen(
+                            s ->
+                                s.setRegistrationsDeletionPolicy(
+                                    RegistrationsDeletionPolicy.DELETE))))
             .create();
     awaitReady(g, "True", "Synced");
-    devices.registerWithSymmetricKey("short-lived-1", DeviceKeys.derive(groupKey, "short-lived-1"), Optional.empty());
+    devices.registerWithSymmetricKey(
+        "short-lived-1", DeviceKeys.derive(groupKey, "short-lived-1"), Optional.empty());
     assertThat(env.dps.queryAllDeviceRegistrationStates("short-lived", 100)).hasSize(1);
 
     env.kube.resource(get(g)).delete();
@@ -277,7 +299,10 @@ class EnrollmentGroupControllerTest {
     String ns = env.newNamespace();
     String groupKey = Fixtures.randomKey();
     env.secret(ns, "keys", Map.of("primaryKey", groupKey, "secondaryKey", Fixtures.randomKey()));
-    EnrollmentGroup g = env.kube.resource(group(ns, "override-group", Fixtures.groupKeysFromSecret("keys"))).create();
+    EnrollmentGroup g =
+        env.kube
+            .resource(group(ns, "override-group", Fixtures.groupKeysFromSecret("keys")))
+            .create();
     awaitReady(g, "True", "Synced");
     // The device's own enrollment, disabled: DPS must refuse it even though the group admits it.
     String ownKey = DeviceKeys.derive(groupKey, "blocked-device");
@@ -296,14 +321,21 @@ class EnrollmentGroupControllerTest {
         .until(
             () ->
                 Conditions.ready(
-                        env.kube.resources(IndividualEnrollment.class).inNamespace(ns).withName("blocked-device").get().getStatus())
+                        env.kube
+                            .resources(IndividualEnrollment.class)
+                            .inNamespace(ns)
+                            .withName("blocked-device")
+                            .get()
+                            .getStatus())
                     .map(c -> "True".equals(c.getStatus()))
                     .orElse(false));
-    assertThat(devices.registerWithSymmetricKey("blocked-device", ownKey, Optional.empty()).status())
+    assertThat(
+            devices.registerWithSymmetricKey("blocked-device", ownKey, Optional.empty()).status())
         .isEqualTo("disabled");
     assertThat(
             devices
-                .registerWithSymmetricKey("other-device", DeviceKeys.derive(groupKey, "other-device"), Optional.empty())
+                .registerWithSymmetricKey(
+                    "other-device", DeviceKeys.derive(groupKey, "other-device"), Optional.empty())
                 .status())
         .isEqualTo("assigned");
     assertThat(own).isNotNull();

@@ -89,15 +89,18 @@ class IndividualEnrollmentControllerTest {
     String primary = Fixtures.randomKey();
     String secondary = Fixtures.randomKey();
     env.secret(ns, "keys", Map.of("primaryKey", primary, "secondaryKey", secondary));
-    IndividualEnrollment r = apply(enrollment(ns, "thermostat-01", Fixtures.keysFromSecret("keys")));
+    IndividualEnrollment r =
+        apply(enrollment(ns, "thermostat-01", Fixtures.keysFromSecret("keys")));
 
     awaitReady(r, "True", "Synced");
-    AttestationMechanism held = env.dps.getIndividualEnrollmentAttestationMechanism("thermostat-01");
+    AttestationMechanism held =
+        env.dps.getIndividualEnrollmentAttestationMechanism("thermostat-01");
     assertThat(held.symmetricKey()).isEqualTo(new SymmetricKeyAttestation(primary, secondary));
     IndividualEnrollment now = get(r);
     assertThat(now.getStatus().getRegistrationId()).isEqualTo("thermostat-01");
     assertThat(now.getStatus().getEtag()).isEqualTo(inDps("thermostat-01").orElseThrow().etag());
-    assertThat(now.getStatus().getObservedGeneration()).isEqualTo(now.getMetadata().getGeneration());
+    assertThat(now.getStatus().getObservedGeneration())
+        .isEqualTo(now.getMetadata().getGeneration());
     assertThat(now.getMetadata().getFinalizers()).isNotEmpty();
     await().atMost(WAIT).until(() -> env.hasEvent(r, "Created"));
   }
@@ -113,10 +116,12 @@ class IndividualEnrollmentControllerTest {
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              Secret owned = env.kube.secrets().inNamespace(ns).withName("generated-01-dps-keys").get();
+              Secret owned =
+                  env.kube.secrets().inNamespace(ns).withName("generated-01-dps-keys").get();
               assertThat(owned).isNotNull();
               assertThat(decode(owned, "primaryKey")).isEqualTo(held.symmetricKey().primaryKey());
-              assertThat(decode(owned, "secondaryKey")).isEqualTo(held.symmetricKey().secondaryKey());
+              assertThat(decode(owned, "secondaryKey"))
+                  .isEqualTo(held.symmetricKey().secondaryKey());
               assertThat(decode(owned, "registrationId")).isEqualTo("generated-01");
               assertThat(decode(owned, "idScope")).isEqualTo(env.emulator.idScope());
               assertThat(owned.getMetadata().getOwnerReferences())
@@ -129,7 +134,10 @@ class IndividualEnrollmentControllerTest {
   @Test
   void keyRotationInSecretReachesDps() {
     String ns = env.newNamespace();
-    env.secret(ns, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.secret(
+        ns,
+        "keys",
+        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
     IndividualEnrollment r = apply(enrollment(ns, "rotating-01", Fixtures.keysFromSecret("keys")));
     awaitReady(r, "True", "Synced");
 
@@ -150,7 +158,10 @@ class IndividualEnrollmentControllerTest {
   @Test
   void specChangeUpdatesDps() {
     String ns = env.newNamespace();
-    env.secret(ns, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.secret(
+        ns,
+        "keys",
+        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
     IndividualEnrollment r = apply(enrollment(ns, "changing-01", Fixtures.keysFromSecret("keys")));
     awaitReady(r, "True", "Synced");
 
@@ -175,7 +186,10 @@ class IndividualEnrollmentControllerTest {
   @Test
   void outOfBandChangeIsReverted() {
     String ns = env.newNamespace();
-    env.secret(ns, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.secret(
+        ns,
+        "keys",
+        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
     IndividualEnrollment r = apply(enrollment(ns, "drifting-01", Fixtures.keysFromSecret("keys")));
     awaitReady(r, "True", "Synced");
 
@@ -199,7 +213,10 @@ class IndividualEnrollmentControllerTest {
   @Test
   void outOfBandDeletionIsRecreated() {
     String ns = env.newNamespace();
-    env.secret(ns, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.secret(
+        ns,
+        "keys",
+        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
     IndividualEnrollment r = apply(enrollment(ns, "deleted-01", Fixtures.keysFromSecret("keys")));
     awaitReady(r, "True", "Synced");
 
@@ -215,7 +232,8 @@ class IndividualEnrollmentControllerTest {
     String secondary = Fixtures.randomKey();
     env.dps.createOrUpdateIndividualEnrollment(
         io.dpsoperator.dps.model.IndividualEnrollment.builder("adopted-01")
-            .attestation(AttestationMechanism.symmetricKey(new SymmetricKeyAttestation(primary, secondary)))
+            .attestation(
+                AttestationMechanism.symmetricKey(new SymmetricKeyAttestation(primary, secondary)))
             .build(),
         IfMatch.absent());
     String etagBefore = inDps("adopted-01").orElseThrow().etag();
@@ -233,8 +251,14 @@ class IndividualEnrollmentControllerTest {
   void duplicateRegistrationIdLeavesDpsToTheOlderResource() {
     String ns1 = env.newNamespace();
     String ns2 = env.newNamespace();
-    env.secret(ns1, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
-    env.secret(ns2, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.secret(
+        ns1,
+        "keys",
+        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.secret(
+        ns2,
+        "keys",
+        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
     IndividualEnrollment older = apply(enrollment(ns1, "dup-01", Fixtures.keysFromSecret("keys")));
     awaitReady(older, "True", "Synced");
     String etag = inDps("dup-01").orElseThrow().etag();
@@ -254,14 +278,19 @@ class IndividualEnrollmentControllerTest {
   @Test
   void deletionPolicies() {
     String ns = env.newNamespace();
-    env.secret(ns, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
-    IndividualEnrollment deleted = apply(enrollment(ns, "delete-me", Fixtures.keysFromSecret("keys")));
+    env.secret(
+        ns,
+        "keys",
+        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    IndividualEnrollment deleted =
+        apply(enrollment(ns, "delete-me", Fixtures.keysFromSecret("keys")));
     IndividualEnrollment orphaned =
         apply(
             enrollment(
                 ns,
                 "orphan-me",
-                Fixtures.keysFromSecret("keys").andThen(s -> s.setDeletionPolicy(DeletionPolicy.ORPHAN))));
+                Fixtures.keysFromSecret("keys")
+                    .andThen(s -> s.setDeletionPolicy(DeletionPolicy.ORPHAN))));
     awaitReady(deleted, "True", "Synced");
     awaitReady(orphaned, "True", "Synced");
 
@@ -281,7 +310,10 @@ class IndividualEnrollmentControllerTest {
     await().atMost(WAIT).until(() -> env.hasEvent(r, "SecretNotFound"));
     assertThat(inDps("late-secret")).isEmpty();
 
-    env.secret(ns, "later", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.secret(
+        ns,
+        "later",
+        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
     awaitReady(r, "True", "Synced");
     assertThat(inDps("late-secret")).isPresent();
   }
@@ -297,7 +329,11 @@ class IndividualEnrollmentControllerTest {
     env.secret(ns, "keys", Map.of("primaryKey", "not base64!", "secondaryKey", "c2hvcnQ="));
     awaitReady(r, "False", "InvalidSecret");
     assertThat(ready(r).orElseThrow().getMessage()).doesNotContain("not base64!");
-    assertThat(env.dps.getIndividualEnrollmentAttestationMechanism("malformed-01").symmetricKey().primaryKey())
+    assertThat(
+            env.dps
+                .getIndividualEnrollmentAttestationMechanism("malformed-01")
+                .symmetricKey()
+                .primaryKey())
         .isEqualTo(primary);
 
     env.kube.secrets().inNamespace(ns).withName("keys").delete();
@@ -308,7 +344,10 @@ class IndividualEnrollmentControllerTest {
   @Test
   void dpsUnavailableThenBack() {
     String ns = env.newNamespace();
-    env.secret(ns, "keys", Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.secret(
+        ns,
+        "keys",
+        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
     env.emulator.faults().failureRate(503, 1.0);
     try {
       IndividualEnrollment r = apply(enrollment(ns, "flaky-01", Fixtures.keysFromSecret("keys")));
@@ -326,7 +365,8 @@ class IndividualEnrollmentControllerTest {
     CertificateAuthority ca = CertificateAuthority.createRoot("Test Root");
     var first = ca.issueLeaf("camera-01");
     env.tlsSecret(ns, "camera-01-tls", first.chainPem());
-    IndividualEnrollment r = apply(enrollment(ns, "camera-01", Fixtures.x509FromSecret("camera-01-tls")));
+    IndividualEnrollment r =
+        apply(enrollment(ns, "camera-01", Fixtures.x509FromSecret("camera-01-tls")));
 
     awaitReady(r, "True", "Synced");
     String thumbprint = PemCertificates.sha256(first.chain().get(0));
@@ -341,11 +381,14 @@ class IndividualEnrollmentControllerTest {
                 .sha256Thumbprint())
         .isEqualToIgnoringCase(thumbprint);
     var certs = get(r).getStatus().getCertificates();
-    assertThat(certs).singleElement().satisfies(c -> {
-      assertThat(c.getSubject()).contains("CN=camera-01");
-      assertThat(c.getSha256Thumbprint()).isEqualTo(thumbprint);
-      assertThat(c.getNotAfter()).isNotBlank();
-    });
+    assertThat(certs)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getSubject()).contains("CN=camera-01");
+              assertThat(c.getSha256Thumbprint()).isEqualTo(thumbprint);
+              assertThat(c.getNotAfter()).isNotBlank();
+            });
 
     var renewed = ca.issueLeaf("camera-01");
     env.tlsSecret(ns, "camera-01-tls", renewed.chainPem());
@@ -369,7 +412,8 @@ class IndividualEnrollmentControllerTest {
   @Test
   void tpmEnrollment() {
     String ns = env.newNamespace();
-    String ek = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+    String ek =
+        Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
     IndividualEnrollment r = apply(enrollment(ns, "tpm-01", Fixtures.tpm(ek)));
     awaitReady(r, "True", "Synced");
     assertThat(inDps("tpm-01").orElseThrow().attestation().tpm().endorsementKey()).isEqualTo(ek);

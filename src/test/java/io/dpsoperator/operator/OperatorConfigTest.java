@@ -38,7 +38,8 @@ class OperatorConfigTest {
   void rejectsBadValuesWithTheKeyName() {
     assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("DPS_OPERATOR_RESYNC_INTERVAL", "soon")))
         .hasMessageContaining("DPS_OPERATOR_RESYNC_INTERVAL");
-    assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("DPS_OPERATOR_RATE_LIMIT_PER_MINUTE", "0")))
+    assertThatThrownBy(
+            () -> OperatorConfig.fromEnv(Map.of("DPS_OPERATOR_RATE_LIMIT_PER_MINUTE", "0")))
         .hasMessageContaining("DPS_OPERATOR_RATE_LIMIT_PER_MINUTE");
     assertThatThrownBy(() -> OperatorConfig.fromEnv(Map.of("DPS_OPERATOR_LOG_FORMAT", "xml")))
         .hasMessageContaining("DPS_OPERATOR_LOG_FORMAT");

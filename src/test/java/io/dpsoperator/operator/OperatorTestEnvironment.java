@@ -32,6 +32,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection string lives in a Secret, as in production.
  */
 public final class OperatorTestEnvironment implements AutoCloseable {
+  // The mock server logs every request at INFO through java.util.logging.
+  private static final java.util.logging.Logger QUIET_MOCK_SERVER = quiet();
+
+  private static java.util.logging.Logger quiet() {
+    java.util.logging.Logger logger =
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
+  }
+
   public static final String OPERATOR_NAMESPACE = "dps-operator";
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
@@ -45,17 +55,23 @@ public final class OperatorTestEnvironment implements AutoCloseable {
       throws Exception {
     server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
     server.init();
     kube = server.createClient();
     for (String crd :
         List.of(
-            "individualenrollments.dpsoperator.io-v1.yml", "enrollmentgroups.dpsoperator.io-v1.yml")) {
+            "individualenrollments.dpsoperator.io-v1.yml",
+            "enrollmentgroups.dpsoperator.io-v1.yml")) {
       try (InputStream in = Files.newInputStream(Path.of("target/classes/META-INF/fabric8", crd))) {
         kube.apiextensions()
             .v1()
             .customResourceDefinitions()
-            .resource(kube.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
+            .resource(
+                kube.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
             .create();
       }
     }
@@ -65,7 +81,12 @@ public final class OperatorTestEnvironment implements AutoCloseable {
     emulator = emulatorBuilder.build();
     emulator.start();
     kube.namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NAMESPACE).endMetadata().build())
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName(OPERATOR_NAMESPACE)
+                .endMetadata()
+                .build())
         .create();
     kube.secrets()
         .inNamespace(OPERATOR_NAMESPACE)
@@ -158,7 +179,13 @@ public final class OperatorTestEnvironment implements AutoCloseable {
 
   /** Events recorded on a resource, by reason. */
   public List<Event> events(HasMetadata on) {
-    return kube.v1().events().inNamespace(on.getMetadata().getNamespace()).list().getItems().stream()
+    return kube
+        .v1()
+        .events()
+        .inNamespace(on.getMetadata().getNamespace())
+        .list()
+        .getItems()
+        .stream()
         .filter(e -> on.getMetadata().getName().equals(e.getInvolvedObject().getName()))
         .toList();
   }

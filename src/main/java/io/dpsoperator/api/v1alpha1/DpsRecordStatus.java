@@ -51,8 +51,12 @@ public abstract class DpsRecordStatus {
   @JsonPropertyDescription("The DPS service host the record lives in.")
   private String dpsHost;
 
-  /** SHA-256 of the desired DPS record (secret material included) last applied; detects Secret rotations without reading keys back. */
-  @JsonPropertyDescription("SHA-256 of the desired DPS record (secret material included) last applied; detects Secret rotations without reading keys back.")
+  /**
+   * SHA-256 of the desired DPS record (secret material included) last applied; detects Secret
+   * rotations without reading keys back.
+   */
+  @JsonPropertyDescription(
+      "SHA-256 of the desired DPS record (secret material included) last applied; detects Secret rotations without reading keys back.")
   private String appliedHash;
 
   public String getAppliedHash() {

@@ -102,7 +102,8 @@ public abstract class DpsRecordReconciler<
 
   @Override
   public List<EventSource<?, P>> prepareEventSources(EventSourceContext<P> context) {
-    referenced = new ReferencedObjects<>(context.getClient(), kindLabel().replace(' ', '-') + "-references");
+    referenced =
+        new ReferencedObjects<>(context.getClient(), kindLabel().replace(' ', '-') + "-references");
     return List.of(referenced);
   }
 
@@ -172,7 +173,8 @@ public abstract class DpsRecordReconciler<
             ? f
             : e instanceof DpsException d
                 ? classify(d)
-                : SyncFailure.retryable(Reasons.DPS_UNAVAILABLE, "Unexpected error: " + e.getClass().getSimpleName());
+                : SyncFailure.retryable(
+                    Reasons.DPS_UNAVAILABLE, "Unexpected error: " + e.getClass().getSimpleName());
     S status = copyStatus(resource, context);
     Conditions.setReady(
         status,
@@ -197,7 +199,10 @@ public abstract class DpsRecordReconciler<
     boolean managed = status != null && status.getEtag() != null;
     if (deletionPolicy(resource) == DeletionPolicy.ORPHAN || !managed) {
       if (managed) {
-        events.normal(resource, Reasons.ORPHANED, "Left DPS " + kindLabel() + " " + id + " in place (deletionPolicy Orphan)");
+        events.normal(
+            resource,
+            Reasons.ORPHANED,
+            "Left DPS " + kindLabel() + " " + id + " in place (deletionPolicy Orphan)");
       }
       referenced.untrack(rid);
       return DeleteControl.defaultDelete();
@@ -235,7 +240,10 @@ public abstract class DpsRecordReconciler<
         return DeleteControl.defaultDelete();
       }
       SyncFailure f = classify(e);
-      events.warning(resource, f.reason(), "Cannot delete DPS " + kindLabel() + " " + id + ": " + f.getMessage());
+      events.warning(
+          resource,
+          f.reason(),
+          "Cannot delete DPS " + kindLabel() + " " + id + ": " + f.getMessage());
       long delay = f.isRetryable() ? 5_000 : config.resyncInterval().toMillis();
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay);
     }
@@ -265,7 +273,8 @@ public abstract class DpsRecordReconciler<
     if (keys.isEmpty() || keys.get().primaryKey() == null) {
       return;
     }
-    java.util.Map<String, String> data = new java.util.LinkedHashMap<>(deviceFacts(resource, client));
+    java.util.Map<String, String> data =
+        new java.util.LinkedHashMap<>(deviceFacts(resource, client));
     data.put("primaryKey", keys.get().primaryKey());
     data.put("secondaryKey", keys.get().secondaryKey());
     if (material.secret(secretName).filter(existing -> existing.equals(data)).isPresent()) {
@@ -278,7 +287,8 @@ public abstract class DpsRecordReconciler<
         "Wrote the DPS-generated keys of " + kindLabel() + " " + id + " to Secret " + secretName);
   }
 
-  private void fail(P resource, S status, String reason, String message, Long generation, Instant now) {
+  private void fail(
+      P resource, S status, String reason, String message, Long generation, Instant now) {
     boolean changed = Conditions.setReady(status, false, reason, message, generation, now);
     if (changed) {
       LOG.info("Sync failed reason={} message={}", reason, message);
@@ -299,7 +309,8 @@ public abstract class DpsRecordReconciler<
     }
     if (e.isThrottled()) {
       return SyncFailure.retryable(
-          Reasons.THROTTLED, "DPS throttled the operator (HTTP 429); retrying with backoff" + tracking);
+          Reasons.THROTTLED,
+          "DPS throttled the operator (HTTP 429); retrying with backoff" + tracking);
     }
     if (e.isRetryable()) {
       return SyncFailure.retryable(
@@ -322,7 +333,8 @@ public abstract class DpsRecordReconciler<
     return context
         .getPrimaryCache()
         .list()
-        .filter(other -> !Objects.equals(other.getMetadata().getUid(), resource.getMetadata().getUid()))
+        .filter(
+            other -> !Objects.equals(other.getMetadata().getUid(), resource.getMetadata().getUid()))
         .filter(other -> other.getMetadata().getDeletionTimestamp() == null || isManaged(other))
         .filter(other -> dpsId(other).toLowerCase(Locale.ROOT).equals(id))
         .filter(other -> connectionKey(other).equals(connection))

@@ -106,7 +106,8 @@ public class EnrollmentGroupReconciler
       lastCounted.put(resource.getMetadata().getUid(), now);
       // Pages through every registration of the group: ceil(devices / 100) calls per interval.
       List<DeviceRegistrationState> registrations =
-          client.queryAllDeviceRegistrationStates(resource.enrollmentGroupId(), DpsClient.DEFAULT_PAGE_SIZE);
+          client.queryAllDeviceRegistrationStates(
+              resource.enrollmentGroupId(), DpsClient.DEFAULT_PAGE_SIZE);
       var summary = StatusMapper.summary(registrations, now);
       if (devices != null && StatusMapper.sameCounts(devices, summary)) {
         return; // nothing new: keep the status unchanged so the resync costs no write
@@ -135,11 +136,13 @@ public class EnrollmentGroupReconciler
   protected void deleteRelated(EnrollmentGroup resource, DpsClient client) {
     lastCounted.remove(resource.getMetadata().getUid());
     if (resource.getSpec() == null
-        || resource.getSpec().getRegistrationsDeletionPolicy() != RegistrationsDeletionPolicy.DELETE) {
+        || resource.getSpec().getRegistrationsDeletionPolicy()
+            != RegistrationsDeletionPolicy.DELETE) {
       return;
     }
     for (DeviceRegistrationState r :
-        client.queryAllDeviceRegistrationStates(resource.enrollmentGroupId(), DpsClient.DEFAULT_PAGE_SIZE)) {
+        client.queryAllDeviceRegistrationStates(
+            resource.enrollmentGroupId(), DpsClient.DEFAULT_PAGE_SIZE)) {
       try {
         client.deleteDeviceRegistrationState(r.registrationId(), IfMatch.absent());
       } catch (DpsException e) {

@@ -28,7 +28,9 @@ import java.util.Map;
 @ControllerConfiguration(name = "individualenrollment")
 public class IndividualEnrollmentReconciler
     extends DpsRecordReconciler<
-        IndividualEnrollment, IndividualEnrollmentStatus, io.dpsoperator.dps.model.IndividualEnrollment> {
+        IndividualEnrollment,
+        IndividualEnrollmentStatus,
+        io.dpsoperator.dps.model.IndividualEnrollment> {
 
   public IndividualEnrollmentReconciler(
       OperatorConfig config, DpsConnections connections, EventRecorder events, Clock clock) {

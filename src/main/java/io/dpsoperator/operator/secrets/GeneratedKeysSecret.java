@@ -43,8 +43,7 @@ public final class GeneratedKeysSecret {
             .withStringData(null)
             .withData(encode(data))
             .build();
-    var resource =
-        client.secrets().inNamespace(owner.getMetadata().getNamespace()).withName(name);
+    var resource = client.secrets().inNamespace(owner.getMetadata().getNamespace()).withName(name);
     if (resource.get() == null) {
       client.secrets().inNamespace(owner.getMetadata().getNamespace()).resource(secret).create();
     } else {

@@ -16,8 +16,7 @@ import java.util.regex.Pattern;
 /** Reads the first certificate of a PEM chain and describes it. Private keys are never read. */
 public final class PemCertificates {
   private static final Pattern CERT =
-      Pattern.compile(
-          "-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+)-----END CERTIFICATE-----");
+      Pattern.compile("-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+)-----END CERTIFICATE-----");
 
   private PemCertificates() {}
 

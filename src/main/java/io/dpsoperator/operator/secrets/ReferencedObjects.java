@@ -43,8 +43,8 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
   }
 
   /**
-   * Records what a primary refers to now: starts watching new references and stops watching
-   * objects no resource refers to any more.
+   * Records what a primary refers to now: starts watching new references and stops watching objects
+   * no resource refers to any more.
    */
   public void track(ResourceID primary, Collection<ObjectRef> refs) {
     Set<SharedIndexInformer<? extends HasMetadata>> toStop = new HashSet<>();

@@ -27,7 +27,9 @@ public final class Conditions {
       Long generation,
       Instant now) {
     List<Condition> conditions =
-        status.getConditions() == null ? new ArrayList<>() : new ArrayList<>(status.getConditions());
+        status.getConditions() == null
+            ? new ArrayList<>()
+            : new ArrayList<>(status.getConditions());
     String value = ready ? "True" : "False";
     Optional<Condition> existing =
         conditions.stream().filter(c -> READY.equals(c.getType())).findFirst();

@@ -37,14 +37,16 @@ public final class EnrollmentGroupMapper {
                   : SpecMapper.generatedKeysSecretName(sk, resource.getMetadata().getName())));
     }
     if (a.getX509() != null && a.getX509().getSigningCertificates() != null) {
-      IndividualEnrollmentMapper.addCert(refs, ns, a.getX509().getSigningCertificates().getPrimary());
+      IndividualEnrollmentMapper.addCert(
+          refs, ns, a.getX509().getSigningCertificates().getPrimary());
       IndividualEnrollmentMapper.addCert(
           refs, ns, a.getX509().getSigningCertificates().getSecondary());
     }
     if (spec.getCustomAllocationDefinition() != null
         && spec.getCustomAllocationDefinition().getWebhookUrlSecretRef() != null) {
       refs.add(
-          ObjectRef.secret(ns, spec.getCustomAllocationDefinition().getWebhookUrlSecretRef().getName()));
+          ObjectRef.secret(
+              ns, spec.getCustomAllocationDefinition().getWebhookUrlSecretRef().getName()));
     }
     return refs;
   }
@@ -64,7 +66,8 @@ public final class EnrollmentGroupMapper {
     switch (a.getType()) {
       case SYMMETRIC_KEY -> {
         SpecMapper.KeySource source =
-            SpecMapper.symmetricKeys(a.getSymmetricKey(), resource.getMetadata().getName(), material);
+            SpecMapper.symmetricKeys(
+                a.getSymmetricKey(), resource.getMetadata().getName(), material);
         keys = source.keys();
         generated = source.generatedSecret();
         attestation =

@@ -29,7 +29,8 @@ public final class IndividualEnrollmentMapper {
       return refs;
     }
     IndividualAttestationSpec a = spec.getAttestation();
-    if (a.getSymmetricKey() != null || a.getType() == io.dpsoperator.api.v1alpha1.AttestationType.SYMMETRIC_KEY) {
+    if (a.getSymmetricKey() != null
+        || a.getType() == io.dpsoperator.api.v1alpha1.AttestationType.SYMMETRIC_KEY) {
       var sk = a.getSymmetricKey();
       if (sk != null && sk.getSecretRef() != null) {
         refs.add(ObjectRef.secret(ns, sk.getSecretRef().getName()));
@@ -55,7 +56,8 @@ public final class IndividualEnrollmentMapper {
     if (spec.getCustomAllocationDefinition() != null
         && spec.getCustomAllocationDefinition().getWebhookUrlSecretRef() != null) {
       refs.add(
-          ObjectRef.secret(ns, spec.getCustomAllocationDefinition().getWebhookUrlSecretRef().getName()));
+          ObjectRef.secret(
+              ns, spec.getCustomAllocationDefinition().getWebhookUrlSecretRef().getName()));
     }
     return refs;
   }
@@ -81,7 +83,8 @@ public final class IndividualEnrollmentMapper {
     switch (a.getType()) {
       case SYMMETRIC_KEY -> {
         SpecMapper.KeySource source =
-            SpecMapper.symmetricKeys(a.getSymmetricKey(), resource.getMetadata().getName(), material);
+            SpecMapper.symmetricKeys(
+                a.getSymmetricKey(), resource.getMetadata().getName(), material);
         keys = source.keys();
         generated = source.generatedSecret();
         attestation =
@@ -90,12 +93,14 @@ public final class IndividualEnrollmentMapper {
       case X509 -> {
         if (a.getX509() == null || a.getX509().getClientCertificates() == null) {
           throw SyncFailure.terminal(
-              Reasons.INVALID_SPEC, "attestation.x509.clientCertificates is required for type x509");
+              Reasons.INVALID_SPEC,
+              "attestation.x509.clientCertificates is required for type x509");
         }
         attestation =
             AttestationMechanism.x509(
                 new X509Attestation(
-                    SpecMapper.certificates(a.getX509().getClientCertificates(), material, certificates),
+                    SpecMapper.certificates(
+                        a.getX509().getClientCertificates(), material, certificates),
                     null,
                     null));
       }
@@ -130,7 +135,9 @@ public final class IndividualEnrollmentMapper {
       ek =
           from.getSecretKeyRef() != null
               ? material.secretValue(
-                  from.getSecretKeyRef().getName(), from.getSecretKeyRef().getKey(), "TPM endorsement key")
+                  from.getSecretKeyRef().getName(),
+                  from.getSecretKeyRef().getKey(),
+                  "TPM endorsement key")
               : material.configMapValue(
                   from.getConfigMapKeyRef().getName(),
                   from.getConfigMapKeyRef().getKey(),

@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Reads the Secret and ConfigMap values a resource refers to, turning absence and malformation
- * into {@link SyncFailure}s that name the object and key but never a value.
+ * Reads the Secret and ConfigMap values a resource refers to, turning absence and malformation into
+ * {@link SyncFailure}s that name the object and key but never a value.
  */
 public final class Material {
   private final String namespace;
@@ -47,7 +47,10 @@ public final class Material {
                 () ->
                     SyncFailure.terminal(
                         Reasons.SECRET_NOT_FOUND,
-                        ref + " (" + purpose + ") not found; create it and the operator will pick it up"));
+                        ref
+                            + " ("
+                            + purpose
+                            + ") not found; create it and the operator will pick it up"));
     String value = data.get(key);
     if (value == null || value.isBlank()) {
       throw SyncFailure.terminal(

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * Compares a desired DPS record with the one DPS holds, on what DPS shows back: read-only fields
- * and symmetric keys (hidden by GET) are left out, certificates are compared by thumbprint, and
- * DPS defaults count as equal to absence. Pure functions.
+ * and symmetric keys (hidden by GET) are left out, certificates are compared by thumbprint, and DPS
+ * defaults count as equal to absence. Pure functions.
  */
 public final class RecordDiff {
   private static final ObjectMapper MAPPER =

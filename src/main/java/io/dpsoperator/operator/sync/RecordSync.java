@@ -91,8 +91,7 @@ public final class RecordSync<R> {
       boolean adopting = lastEtag == null;
       boolean outOfBand = !adopting && !Objects.equals(lastEtag, etag);
       if (adopting && changes.stream().noneMatch(c -> c.reason().equals(Reasons.ADOPTED))) {
-        changes.add(
-            new Change(Reasons.ADOPTED, "Adopted existing DPS " + kindLabel + " " + id));
+        changes.add(new Change(Reasons.ADOPTED, "Adopted existing DPS " + kindLabel + " " + id));
       }
       List<String> differing = RecordDiff.differences(want, actual);
       boolean hashChanged = lastHash != null && !lastHash.equals(hash) && !adopting;
@@ -104,23 +103,32 @@ public final class RecordSync<R> {
       }
       if (differing.isEmpty() && !hashChanged && !keysDiffer) {
         Optional<SymmetricKeyAttestation> keys = desired.keys().or(() -> Optional.empty());
-        return new Outcome<>(actual, keys, adopting || outOfBand ? hash : lastHash == null ? hash : hash, changes);
+        return new Outcome<>(
+            actual, keys, adopting || outOfBand ? hash : lastHash == null ? hash : hash, changes);
       }
       try {
         R updated = remote.put(client, want, IfMatch.etag(etag));
-        String what =
-            differing.isEmpty()
-                ? "secret material"
-                : String.join(", ", differing);
+        String what = differing.isEmpty() ? "secret material" : String.join(", ", differing);
         if (outOfBand || attempt > 1) {
           changes.add(
               new Change(
                   Reasons.DRIFT_CORRECTED,
-                  "Reverted changes made outside the operator to DPS " + kindLabel + " " + id + " (" + what + ")"));
+                  "Reverted changes made outside the operator to DPS "
+                      + kindLabel
+                      + " "
+                      + id
+                      + " ("
+                      + what
+                      + ")"));
         } else if (!adopting) {
-          changes.add(new Change(Reasons.UPDATED, "Updated DPS " + kindLabel + " " + id + " (" + what + ")"));
+          changes.add(
+              new Change(
+                  Reasons.UPDATED, "Updated DPS " + kindLabel + " " + id + " (" + what + ")"));
         } else {
-          changes.add(new Change(Reasons.UPDATED, "Updated adopted DPS " + kindLabel + " " + id + " (" + what + ")"));
+          changes.add(
+              new Change(
+                  Reasons.UPDATED,
+                  "Updated adopted DPS " + kindLabel + " " + id + " (" + what + ")"));
         }
         Optional<SymmetricKeyAttestation> keys =
             desired.keys().or(() -> remote.keysOf(updated).filter(k -> k.primaryKey() != null));

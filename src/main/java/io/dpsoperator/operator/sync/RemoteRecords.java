@@ -96,7 +96,8 @@ public interface RemoteRecords<R> {
 
         @Override
         public Optional<SymmetricKeyAttestation> keys(DpsClient client, String id) {
-          return Optional.ofNullable(client.getEnrollmentGroupAttestationMechanism(id).symmetricKey());
+          return Optional.ofNullable(
+              client.getEnrollmentGroupAttestationMechanism(id).symmetricKey());
         }
 
         @Override

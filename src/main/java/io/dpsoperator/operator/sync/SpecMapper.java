@@ -42,8 +42,7 @@ public final class SpecMapper {
 
   /** The keys of a symmetric-key attestation: from the referenced Secret, or generated. */
   public static KeySource symmetricKeys(
-      SymmetricKeyAttestationSpec spec, String resourceName, Material material)
-      throws SyncFailure {
+      SymmetricKeyAttestationSpec spec, String resourceName, Material material) throws SyncFailure {
     if (spec != null && spec.getSecretRef() != null) {
       var ref = spec.getSecretRef();
       String primary = material.secretValue(ref.getName(), ref.getPrimaryKeyKey(), "primary key");
@@ -51,14 +50,18 @@ public final class SpecMapper {
           material.secretValue(ref.getName(), ref.getSecondaryKeyKey(), "secondary key");
       checkKey(ref.getName(), ref.getPrimaryKeyKey(), primary);
       checkKey(ref.getName(), ref.getSecondaryKeyKey(), secondary);
-      return new KeySource(Optional.of(new SymmetricKeyAttestation(primary, secondary)), Optional.empty());
+      return new KeySource(
+          Optional.of(new SymmetricKeyAttestation(primary, secondary)), Optional.empty());
     }
     String owned = generatedKeysSecretName(spec, resourceName);
     Optional<SymmetricKeyAttestation> existing =
         material
             .secret(owned)
             .filter(d -> isKey(d.get("primaryKey")) && isKey(d.get("secondaryKey")))
-            .map(d -> new SymmetricKeyAttestation(d.get("primaryKey").trim(), d.get("secondaryKey").trim()));
+            .map(
+                d ->
+                    new SymmetricKeyAttestation(
+                        d.get("primaryKey").trim(), d.get("secondaryKey").trim()));
     return new KeySource(existing, Optional.of(owned));
   }
 
@@ -68,7 +71,8 @@ public final class SpecMapper {
    * @param keys the keys, when known
    * @param generatedSecret the owned Secret, when DPS generates the keys
    */
-  public record KeySource(Optional<SymmetricKeyAttestation> keys, Optional<String> generatedSecret) {}
+  public record KeySource(
+      Optional<SymmetricKeyAttestation> keys, Optional<String> generatedSecret) {}
 
   private static void checkKey(String secret, String key, String value) throws SyncFailure {
     if (!isKey(value)) {
@@ -166,7 +170,8 @@ public final class SpecMapper {
             : spec.getWebhookUrl();
     if (url == null || !url.startsWith("https://")) {
       throw SyncFailure.terminal(
-          Reasons.INVALID_SPEC, "customAllocationDefinition: the webhook URL must start with https://");
+          Reasons.INVALID_SPEC,
+          "customAllocationDefinition: the webhook URL must start with https://");
     }
     return new CustomAllocationDefinition(
         url, spec.getApiVersion() == null ? "2021-10-01" : spec.getApiVersion());
@@ -199,8 +204,10 @@ public final class SpecMapper {
   }
 
   public static ReprovisionPolicy reprovisionPolicy(ReprovisionPolicySpec spec) {
-    boolean update = spec == null || spec.getUpdateHubAssignment() == null || spec.getUpdateHubAssignment();
-    boolean migrate = spec == null || spec.getMigrateDeviceData() == null || spec.getMigrateDeviceData();
+    boolean update =
+        spec == null || spec.getUpdateHubAssignment() == null || spec.getUpdateHubAssignment();
+    boolean migrate =
+        spec == null || spec.getMigrateDeviceData() == null || spec.getMigrateDeviceData();
     return new ReprovisionPolicy(update, migrate);
   }
 

@@ -56,7 +56,11 @@ public final class StatusMapper {
     s.setDisabled(count(registrations, "disabled"));
     s.setUnassigned(count(registrations, "unassigned"));
     registrations.stream()
-        .map(r -> r.lastUpdatedDateTimeUtc() != null ? r.lastUpdatedDateTimeUtc() : r.createdDateTimeUtc())
+        .map(
+            r ->
+                r.lastUpdatedDateTimeUtc() != null
+                    ? r.lastUpdatedDateTimeUtc()
+                    : r.createdDateTimeUtc())
         .filter(Objects::nonNull)
         .max(Instant::compareTo)
         .ifPresent(t -> s.setLatestRegistrationTime(t.toString()));

@@ -43,7 +43,8 @@ class RecordDiffTest {
   @Test
   void reportsChangedFieldsByName() {
     IndividualEnrollment held = desired().provisioningStatus(ProvisioningStatus.DISABLED).build();
-    assertThat(RecordDiff.differences(desired().build(), held)).containsExactly("provisioningStatus");
+    assertThat(RecordDiff.differences(desired().build(), held))
+        .containsExactly("provisioningStatus");
   }
 
   @Test
@@ -62,6 +63,7 @@ class RecordDiffTest {
     String h1 = RecordDiff.hash(r, new SymmetricKeyAttestation("a2V5MQ==", "a2V5Mg=="));
     String h2 = RecordDiff.hash(r, new SymmetricKeyAttestation("a2V5Mw==", "a2V5Mg=="));
     assertThat(h1).isNotEqualTo(h2).hasSize(64);
-    assertThat(RecordDiff.hash(r, new SymmetricKeyAttestation("a2V5MQ==", "a2V5Mg=="))).isEqualTo(h1);
+    assertThat(RecordDiff.hash(r, new SymmetricKeyAttestation("a2V5MQ==", "a2V5Mg==")))
+        .isEqualTo(h1);
   }
 }
