@@ -1,7 +1,6 @@
 package io.dpsoperator.emulator;
 
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
 
 /** A right of a shared access policy of the emulated DPS instance, as named by Azure. */
@@ -57,9 +56,5 @@ public enum EmulatorRight {
   @Override
   public String toString() {
     return azureName;
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }

@@ -189,6 +189,7 @@ final class TestClient {
     Resp[] last = new Resp[1];
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(20))
+        .pollDelay(Duration.ZERO)
         .pollInterval(Duration.ofMillis(50))
         .until(
             () -> {
