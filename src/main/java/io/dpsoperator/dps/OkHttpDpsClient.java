@@ -54,6 +54,8 @@ public final class OkHttpDpsClient implements DpsClient {
 
   static final String CONTINUATION = "x-ms-continuation";
   static final String MAX_ITEM_COUNT = "x-ms-max-item-count";
+  private static final String RETRY_AFTER = "Retry-After";
+  private static final String HIDDEN_RETRY_AFTER = "X-Dps-Client-Retry-After";
 
   private static final MediaType JSON = MediaType.get("application/json");
   private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
@@ -98,7 +100,21 @@ public final class OkHttpDpsClient implements DpsClient {
             // This class retries itself, counting each attempt against the rate limit.
             .retryOnConnectionFailure(false)
             .followRedirects(false)
-            .followSslRedirects(false);
+            .followSslRedirects(false)
+            // OkHttp silently repeats a 503 that says "Retry-After: 0", bypassing the rate
+            // limiter and the retry budget; hiding the header from it keeps every retry here.
+            .addNetworkInterceptor(
+                chain -> {
+                  Response response = chain.proceed(chain.request());
+                  String retryAfter = response.header(RETRY_AFTER);
+                  return retryAfter == null
+                      ? response
+                      : response
+                          .newBuilder()
+                          .removeHeader(RETRY_AFTER)
+                          .header(HIDDEN_RETRY_AFTER, retryAfter)
+                          .build();
+                });
     if (scheme.equals("https")) {
       X509TrustManager trustManager = DpsTls.trustManager(caBundle(config));
       builder.sslSocketFactory(DpsTls.socketFactory(trustManager), trustManager);
@@ -465,7 +481,7 @@ public final class OkHttpDpsClient implements DpsClient {
           return parse(operation, response, body, trackingId, reader);
         }
         failure = httpFailure(operation, response, body, attempt, maxAttempts);
-        retryAfter = retryAfter(response.header("Retry-After"));
+        retryAfter = retryAfter(response.header(HIDDEN_RETRY_AFTER, response.header(RETRY_AFTER)));
       } catch (IOException e) {
         failure = ioFailure(operation, e, attempt, maxAttempts);
       }
