@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -29,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -489,7 +491,7 @@ public final class OkHttpDpsClient implements DpsClient {
       if (failure.isThrottled()) {
         listener.onThrottled(operation, DpsCallListener.ThrottleSource.SERVER, Duration.ZERO);
       }
-      if (!failure.isRetryable() || attempt >= maxAttempts) {
+      if (!failure.isRetryable() || attempt >= maxAttempts || isCertificateFailure(failure)) {
         throw failure;
       }
       Duration delay = backoff(attempt, retryAfter);
@@ -609,6 +611,16 @@ public final class OkHttpDpsClient implements DpsClient {
     }
     return new DpsException(
         operation, response.code(), errorCode, trackingId, text.toString(), null);
+  }
+
+  /** A rejected server certificate will not heal within a retry budget; fail fast. */
+  private static boolean isCertificateFailure(DpsException failure) {
+    for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof SSLPeerUnverifiedException || t instanceof CertificateException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isRetryableStatus(int status) {
