@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -29,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -54,6 +56,8 @@ public final class OkHttpDpsClient implements DpsClient {
 
   static final String CONTINUATION = "x-ms-continuation";
   static final String MAX_ITEM_COUNT = "x-ms-max-item-count";
+  private static final String RETRY_AFTER = "Retry-After";
+  private static final String HIDDEN_RETRY_AFTER = "X-Dps-Client-Retry-After";
 
   private static final MediaType JSON = MediaType.get("application/json");
   private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
@@ -98,7 +102,21 @@ public final class OkHttpDpsClient implements DpsClient {
             // This class retries itself, counting each attempt against the rate limit.
             .retryOnConnectionFailure(false)
             .followRedirects(false)
-            .followSslRedirects(false);
+            .followSslRedirects(false)
+            // OkHttp silently repeats a 503 that says "Retry-After: 0", bypassing the rate
+            // limiter and the retry budget; hiding the header from it keeps every retry here.
+            .addNetworkInterceptor(
+                chain -> {
+                  Response response = chain.proceed(chain.request());
+                  String retryAfter = response.header(RETRY_AFTER);
+                  return retryAfter == null
+                      ? response
+                      : response
+                          .newBuilder()
+                          .removeHeader(RETRY_AFTER)
+                          .header(HIDDEN_RETRY_AFTER, retryAfter)
+                          .build();
+                });
     if (scheme.equals("https")) {
       X509TrustManager trustManager = DpsTls.trustManager(caBundle(config));
       builder.sslSocketFactory(DpsTls.socketFactory(trustManager), trustManager);
@@ -465,7 +483,7 @@ public final class OkHttpDpsClient implements DpsClient {
           return parse(operation, response, body, trackingId, reader);
         }
         failure = httpFailure(operation, response, body, attempt, maxAttempts);
-        retryAfter = retryAfter(response.header("Retry-After"));
+        retryAfter = retryAfter(response.header(HIDDEN_RETRY_AFTER, response.header(RETRY_AFTER)));
       } catch (IOException e) {
         failure = ioFailure(operation, e, attempt, maxAttempts);
       }
@@ -473,7 +491,7 @@ public final class OkHttpDpsClient implements DpsClient {
       if (failure.isThrottled()) {
         listener.onThrottled(operation, DpsCallListener.ThrottleSource.SERVER, Duration.ZERO);
       }
-      if (!failure.isRetryable() || attempt >= maxAttempts) {
+      if (!failure.isRetryable() || attempt >= maxAttempts || isCertificateFailure(failure)) {
         throw failure;
       }
       Duration delay = backoff(attempt, retryAfter);
@@ -593,6 +611,16 @@ public final class OkHttpDpsClient implements DpsClient {
     }
     return new DpsException(
         operation, response.code(), errorCode, trackingId, text.toString(), null);
+  }
+
+  /** A rejected server certificate will not heal within a retry budget; fail fast. */
+  private static boolean isCertificateFailure(DpsException failure) {
+    for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof SSLPeerUnverifiedException || t instanceof CertificateException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isRetryableStatus(int status) {
