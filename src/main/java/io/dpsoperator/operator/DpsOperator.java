@@ -37,20 +37,25 @@ public final class DpsOperator implements AutoCloseable {
     this.endpoints = endpoints;
   }
 
-  /** What the operator needs besides its configuration. */
+  /**
+   * What the operator needs besides its configuration.
+   *
+   * @param exitOnLostLeadership end the process when leadership is lost, so that Kubernetes
+   *     restarts a replica that may no longer act (production); tests and the demo keep running
+   */
   public record Wiring(
       KubernetesClient kubernetes,
       MeterRegistry meters,
       Optional<String> defaultConnectionString,
       Optional<String> extraCaPem,
-      boolean allowHttp,
+      boolean exitOnLostLeadership,
       boolean startHttpEndpoints,
       Clock clock) {
 
     /** Production wiring: connection strings come from Secrets; the HTTP endpoint runs. */
     public static Wiring of(KubernetesClient kubernetes, MeterRegistry meters) {
       return new Wiring(
-          kubernetes, meters, Optional.empty(), Optional.empty(), false, true, Clock.systemUTC());
+          kubernetes, meters, Optional.empty(), Optional.empty(), true, true, Clock.systemUTC());
     }
 
     public Wiring withDefaultConnectionString(String connectionString) {
@@ -59,7 +64,7 @@ public final class DpsOperator implements AutoCloseable {
           meters,
           Optional.of(connectionString),
           extraCaPem,
-          allowHttp,
+          exitOnLostLeadership,
           startHttpEndpoints,
           clock);
     }
@@ -70,14 +75,20 @@ public final class DpsOperator implements AutoCloseable {
           meters,
           defaultConnectionString,
           Optional.of(pem),
-          allowHttp,
+          exitOnLostLeadership,
           startHttpEndpoints,
           clock);
     }
 
     public Wiring withoutHttpEndpoints() {
       return new Wiring(
-          kubernetes, meters, defaultConnectionString, extraCaPem, allowHttp, false, clock);
+          kubernetes,
+          meters,
+          defaultConnectionString,
+          extraCaPem,
+          exitOnLostLeadership,
+          false,
+          clock);
     }
   }
 
@@ -89,8 +100,7 @@ public final class DpsOperator implements AutoCloseable {
           DpsClientConfig.Builder b =
               DpsClientConfig.builder(connectionString)
                   .requestTimeout(config.requestTimeout())
-                  .rateLimiter(limiter)
-                  .allowHttp(wiring.allowHttp());
+                  .rateLimiter(limiter);
           config.caBundleFile().ifPresent(f -> b.caBundlePath(Path.of(f)));
           wiring.extraCaPem().ifPresent(b::caBundlePem);
           return DpsClients.create(b.build(), wiring.meters());
@@ -109,7 +119,14 @@ public final class DpsOperator implements AutoCloseable {
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(
-                        config.leaderElectionLease(), config.namespace()));
+                        config.leaderElectionLease(),
+                        config.namespace(),
+                        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                        null,
+                        null,
+                        wiring.exitOnLostLeadership()));
               }
             });
     operator.register(

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.dpsoperator.api.v1alpha1.DeletionPolicy;
 import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
 import io.dpsoperator.api.v1alpha1.ProvisioningStatus;
+import io.dpsoperator.device.DeviceRegistrationClient;
 import io.dpsoperator.dps.DpsException;
 import io.dpsoperator.dps.IfMatch;
 import io.dpsoperator.dps.model.AttestationMechanism;
@@ -407,6 +408,43 @@ class IndividualEnrollmentControllerTest {
                             .info()
                             .sha256Thumbprint())
                     .isEqualToIgnoringCase(renewedThumbprint));
+  }
+
+  @Test
+  void registeredDeviceShowsItsAssignedHubInTheStatus() throws Exception {
+    String ns = env.newNamespace();
+    String primary = Fixtures.randomKey();
+    env.secret(ns, "keys", Map.of("primaryKey", primary, "secondaryKey", Fixtures.randomKey()));
+    IndividualEnrollment r =
+        apply(
+            enrollment(
+                ns,
+                "meter-01",
+                Fixtures.keysFromSecret("keys").andThen(s -> s.setDeviceId("meter-01-device"))));
+    awaitReady(r, "True", "Synced");
+    assertThat(get(r).getStatus().getRegistrationState()).isNull();
+
+    try (DeviceRegistrationClient device =
+        DeviceRegistrationClient.builder()
+            .endpoint(env.emulator.deviceEndpoint())
+            .idScope(env.emulator.idScope())
+            .trustedCaPem(env.emulator.caCertificatePem())
+            .build()) {
+      var result = device.registerWithSymmetricKey("meter-01", primary, Optional.empty());
+      assertThat(result.status()).isEqualTo("assigned");
+      assertThat(result.deviceId()).isEqualTo("meter-01-device");
+    }
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              var state = get(r).getStatus().getRegistrationState();
+              assertThat(state).isNotNull();
+              assertThat(state.getStatus()).isEqualTo("assigned");
+              assertThat(state.getAssignedHub()).isEqualTo("hub-a.azure-devices.net");
+              assertThat(state.getDeviceId()).isEqualTo("meter-01-device");
+              assertThat(state.getSubstatus()).isEqualTo("initialAssignment");
+            });
   }
 
   @Test

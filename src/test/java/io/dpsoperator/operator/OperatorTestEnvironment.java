@@ -10,12 +10,17 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -50,17 +56,39 @@ public final class OperatorTestEnvironment implements AutoCloseable {
   public final DpsEmulator emulator;
   public final DpsOperator operator;
   public final DpsClient dps;
+  public final PrometheusMeterRegistry meters;
 
-  private OperatorTestEnvironment(Map<String, String> settings, Map<String, String> verifiedCas)
+  private OperatorTestEnvironment(
+      Map<String, String> settings, java.util.function.Consumer<DpsEmulator.Builder> emulatorSetup)
       throws Exception {
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     server =
         new KubernetesMockServer(
             new Context(),
             new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
+            expectations,
+            new KubernetesMixedDispatcher(expectations),
             false);
     server.init();
+    // CRUD mode answers everything but SelfSubjectRulesReview, which JOSDK's leader election
+    // sends before it takes a Lease: answer it as an API server would for the operator's Role.
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("get", "create", "update")
+                .endResourceRule()
+                .withIncomplete(false)
+                .endStatus()
+                .build())
+        .always();
     kube = server.createClient();
     for (String crd :
         List.of(
@@ -77,7 +105,7 @@ public final class OperatorTestEnvironment implements AutoCloseable {
     }
     DpsEmulator.Builder emulatorBuilder =
         DpsEmulator.builder().port(0).linkedHub("hub-a.azure-devices.net", 1);
-    verifiedCas.forEach(emulatorBuilder::verifiedCa);
+    emulatorSetup.accept(emulatorBuilder);
     emulator = emulatorBuilder.build();
     emulator.start();
     kube.namespaces()
@@ -95,7 +123,9 @@ public final class OperatorTestEnvironment implements AutoCloseable {
                 .withNewMetadata()
                 .withName("dps-connection")
                 .endMetadata()
-                .addToStringData("connectionString", emulator.serviceConnectionString())
+                .addToStringData(
+                    "connectionString",
+                    emulator.serviceConnectionString(DpsEmulator.DEFAULT_POLICY))
                 .build())
         .create();
     Map<String, String> env = new HashMap<>();
@@ -106,16 +136,17 @@ public final class OperatorTestEnvironment implements AutoCloseable {
     env.put("DPS_OPERATOR_ID_SCOPE", emulator.idScope());
     env.put("DPS_OPERATOR_DEVICE_ENDPOINT", emulator.deviceEndpoint());
     env.putAll(settings);
+    meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     operator =
         DpsOperator.start(
             OperatorConfig.fromEnv(env),
             new DpsOperator.Wiring(
                 kube,
-                new SimpleMeterRegistry(),
+                meters,
                 Optional.empty(),
                 Optional.of(emulator.caCertificatePem()),
                 false,
-                false,
+                settings.containsKey("DPS_OPERATOR_HTTP_PORT"),
                 Clock.systemUTC()));
     dps =
         DpsClients.create(
@@ -127,17 +158,24 @@ public final class OperatorTestEnvironment implements AutoCloseable {
   }
 
   public static OperatorTestEnvironment start() throws Exception {
-    return new OperatorTestEnvironment(Map.of(), Map.of());
+    return new OperatorTestEnvironment(Map.of(), b -> {});
   }
 
   public static OperatorTestEnvironment start(Map<String, String> settings) throws Exception {
-    return new OperatorTestEnvironment(settings, Map.of());
+    return new OperatorTestEnvironment(settings, b -> {});
   }
 
   /** With CA certificates verified on the emulated DPS instance, by name. */
   public static OperatorTestEnvironment start(
       Map<String, String> settings, Map<String, String> verifiedCas) throws Exception {
-    return new OperatorTestEnvironment(settings, verifiedCas);
+    return new OperatorTestEnvironment(settings, b -> verifiedCas.forEach(b::verifiedCa));
+  }
+
+  /** With the emulator set up by the test (policies, hubs, CAs). */
+  public static OperatorTestEnvironment start(
+      Map<String, String> settings, java.util.function.Consumer<DpsEmulator.Builder> emulatorSetup)
+      throws Exception {
+    return new OperatorTestEnvironment(settings, emulatorSetup);
   }
 
   /** A fresh namespace, so that tests do not see each other's resources. */

@@ -25,6 +25,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -319,6 +320,14 @@ public abstract class DpsRecordReconciler<
               + "; retrying with backoff"
               + tracking);
     }
+    if (e.isPreconditionFailed() || e.isNotFound()) {
+      return SyncFailure.retryable(
+          Reasons.DPS_UNAVAILABLE,
+          "The DPS record kept changing while the operator wrote it (HTTP "
+              + e.status()
+              + "); retrying"
+              + tracking);
+    }
     if (e.status() == 400) {
       return SyncFailure.terminal(
           Reasons.INVALID_SPEC, "DPS rejected the record: " + e.getMessage() + tracking);
@@ -373,15 +382,19 @@ public abstract class DpsRecordReconciler<
   }
 
   private UpdateControl<P> finish(P resource, S before, S status, Context<P> context, Instant now) {
-    UpdateControl<P> control;
-    if (before != null && sameStatus(before, status, context)) {
-      control = UpdateControl.noUpdate();
-    } else {
+    if (before == null || !sameStatus(before, status, context)) {
       status.setLastSyncTime(now.toString());
-      resource.setStatus(status);
-      control = UpdateControl.patchStatus(resource);
+      // Patched here rather than through UpdateControl so that the next reconciliation sees this
+      // status (etag included) even before the informer delivers it.
+      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
+          resource,
+          context,
+          r -> {
+            r.setStatus(status);
+            return r;
+          });
     }
-    return control.rescheduleAfter(resyncInterval());
+    return UpdateControl.<P>noUpdate().rescheduleAfter(resyncInterval());
   }
 
   /** How long until the next periodic sync of one resource. */

@@ -98,7 +98,14 @@ public final class RecordSync<R> {
       Optional<SymmetricKeyAttestation> heldKeys = Optional.empty();
       boolean keysDiffer = false;
       if ((adopting || outOfBand) && desired.keys().isPresent()) {
-        heldKeys = remote.keys(client, id);
+        try {
+          heldKeys = remote.keys(client, id);
+        } catch (DpsException e) {
+          if (e.isNotFound() && attempt < MAX_ATTEMPTS) {
+            continue; // deleted meanwhile: read again and recreate
+          }
+          throw e;
+        }
         keysDiffer = !desired.keys().equals(heldKeys);
       }
       if (differing.isEmpty() && !hashChanged && !keysDiffer) {
@@ -134,7 +141,8 @@ public final class RecordSync<R> {
             desired.keys().or(() -> remote.keysOf(updated).filter(k -> k.primaryKey() != null));
         return new Outcome<>(updated, keys, RecordDiff.hash(want, keys.orElse(null)), changes);
       } catch (DpsException e) {
-        if (!e.isPreconditionFailed() || attempt == MAX_ATTEMPTS) {
+        // 412: changed meanwhile; 404: deleted meanwhile. Either way read again and re-apply.
+        if (!(e.isPreconditionFailed() || e.isNotFound()) || attempt == MAX_ATTEMPTS) {
           throw e;
         }
         LOG.info("DPS record changed concurrently, re-reading kind={} id={}", kindLabel, id);
