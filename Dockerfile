@@ -1,6 +1,9 @@
 # dps-operator image, from the jar the Maven build produces:
 #
-#   mvn -B -DskipTests package
+#   mvn -B -DskipTests -Poperator-image package
+#
+# (-Poperator-image leaves out the demo's embedded Kubernetes API and the Vert.x it brings;
+#  the operator never uses them.)
 #   docker build -t ghcr.io/dps-operator/dps-operator:0.1.0 .
 #
 # The jar is self-contained (shaded); the image adds only a JRE.

@@ -42,6 +42,14 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try {
+      Class.forName("io.fabric8.kubernetes.client.server.mock.KubernetesMockServer");
+    } catch (ClassNotFoundException e) {
+      System.err.println(
+          "This jar was built for the operator image (-Poperator-image) and has no embedded"
+              + " Kubernetes API; build it with: mvn -B -DskipTests package");
+      return 2;
+    }
     LogSetup.apply(verbose ? "INFO" : "WARN", "text");
     boolean live = !plain && System.console() != null && !"dumb".equals(System.getenv("TERM"));
     try (Demo demo =

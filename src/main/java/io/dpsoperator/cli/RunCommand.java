@@ -9,8 +9,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -50,13 +52,45 @@ public final class RunCommand implements Callable<Integer> {
     }
     OperatorConfig config = OperatorConfig.fromEnv(env);
     LogSetup.apply(config.logLevel(), config.logFormat());
+    Running running = start(env, new KubernetesClientBuilder().build(), emulatorPort, System.out);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  running.close();
+                  stopped.countDown();
+                },
+                "shutdown"));
+    LOG.info("dps-operator running; health and metrics on port {}", running.config().httpPort());
+    stopped.await();
+    return 0;
+  }
+
+  /** A running operator, with the embedded emulator when asked for. */
+  public record Running(
+      OperatorConfig config,
+      DpsOperator operator,
+      Optional<DpsEmulator> emulator,
+      KubernetesClient kubernetes)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      operator.close();
+      emulator.ifPresent(DpsEmulator::close);
+      kubernetes.close();
+    }
+  }
+
+  /** Starts what {@code run} runs; {@code emulatorPort} 0 picks a free port. */
+  public static Running start(
+      Map<String, String> env, KubernetesClient kubernetes, int emulatorPort, PrintStream out) {
+    OperatorConfig config = OperatorConfig.fromEnv(env);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
-
-    DpsEmulator emulator = null;
-    KubernetesClient kubernetes = new KubernetesClientBuilder().build();
     DpsOperator.Wiring wiring = DpsOperator.Wiring.of(kubernetes, meters);
+    DpsEmulator emulator = null;
     if (config.embeddedDps()) {
       emulator = DpsEmulator.builder().port(emulatorPort).bindAddress("127.0.0.1").build();
       emulator.start();
@@ -70,29 +104,13 @@ public final class RunCommand implements Callable<Integer> {
               Map.of(
                   "DPS_OPERATOR_ID_SCOPE", emulator.idScope(),
                   "DPS_OPERATOR_DEVICE_ENDPOINT", emulator.deviceEndpoint()));
-      System.out.println("Embedded DPS emulator:");
-      System.out.println("  service host:    " + emulator.hostName());
-      System.out.println("  device endpoint: " + emulator.deviceEndpoint());
-      System.out.println("  ID scope:        " + emulator.idScope());
-      System.out.println("  CA certificate:  " + emulator.caCertificateFile());
+      out.println("Embedded DPS emulator (the operator's default DPS):");
+      out.println("  service connection string: " + emulator.serviceConnectionString());
+      out.println("  device endpoint:           " + emulator.deviceEndpoint());
+      out.println("  ID scope:                  " + emulator.idScope());
+      out.println("  CA certificate:            " + emulator.caCertificateFile());
     }
-    DpsOperator operator = DpsOperator.start(config, wiring);
-    CountDownLatch stopped = new CountDownLatch(1);
-    DpsEmulator finalEmulator = emulator;
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  operator.close();
-                  if (finalEmulator != null) {
-                    finalEmulator.close();
-                  }
-                  kubernetes.close();
-                  stopped.countDown();
-                },
-                "shutdown"));
-    LOG.info("dps-operator running; health and metrics on port {}", config.httpPort());
-    stopped.await();
-    return 0;
+    return new Running(
+        config, DpsOperator.start(config, wiring), Optional.ofNullable(emulator), kubernetes);
   }
 }

@@ -472,6 +472,10 @@ public final class Demo implements AutoCloseable {
               null,
               s == null || s.getDevices() == null ? null : s.getDevices().getTotal()));
     }
+    rows.sort(
+        java.util.Comparator.comparing(StatusTable.Row::kind)
+            .reversed()
+            .thenComparing(StatusTable.Row::name));
     return rows;
   }
 
