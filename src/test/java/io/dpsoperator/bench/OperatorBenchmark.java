@@ -31,11 +31,17 @@ import org.junit.jupiter.api.Test;
 class OperatorBenchmark {
   private static final int ENROLLMENTS = Integer.getInteger("bench.enrollments", 300);
   private static final int DEVICES = Integer.getInteger("bench.devices", 300);
+  private static final int RATE_LIMIT = Integer.getInteger("bench.rateLimit", 1000);
 
   @Test
   void enrollmentsToReadyAndIdleResync() throws Exception {
     try (OperatorTestEnvironment env =
-        OperatorTestEnvironment.start(Map.of("DPS_OPERATOR_RESYNC_INTERVAL", "10s"))) {
+        OperatorTestEnvironment.start(
+            Map.of(
+                "DPS_OPERATOR_RESYNC_INTERVAL",
+                "10s",
+                "DPS_OPERATOR_RATE_LIMIT_PER_MINUTE",
+                String.valueOf(RATE_LIMIT)))) {
       String ns = env.newNamespace();
       env.secret(
           ns,
@@ -54,8 +60,9 @@ class OperatorBenchmark {
       long heapMb =
           ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
       System.out.printf(
-          "BENCH operator: %d enrollments Ready in %.1f s (%.1f/s); heap after GC %d MiB%n",
-          ENROLLMENTS, seconds, ENROLLMENTS / seconds, heapMb);
+          "BENCH operator: %d enrollments Ready in %.1f s (%.1f/s) at %d DPS ops/min; heap after GC"
+              + " %d MiB%n",
+          ENROLLMENTS, seconds, ENROLLMENTS / seconds, RATE_LIMIT, heapMb);
 
       // Idle resync: DPS reads only, no writes, no status updates.
       long writesBefore = count(env, "createOrUpdateIndividualEnrollment");

@@ -802,7 +802,8 @@ class ServiceApiTest {
       Resp r = client.service("PUT", "/enrollments/big", big);
       assertThat(r.status()).isEqualTo(413);
     } catch (java.io.UncheckedIOException e) {
-      assertThat(e).hasMessageContaining("content-length");
+      // The connection was closed under the sender; which I/O error the client reports varies.
+      assertThat(e).hasCauseInstanceOf(java.io.IOException.class);
     }
     assertThat(client.service("GET", "/enrollments/big", null).status()).isEqualTo(404);
   }

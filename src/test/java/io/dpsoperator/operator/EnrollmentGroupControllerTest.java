@@ -64,29 +64,15 @@ class EnrollmentGroupControllerTest {
   }
 
   private EnrollmentGroup get(EnrollmentGroup r) {
-    return env.kube
-        .resources(EnrollmentGroup.class)
-        .inNamespace(r.getMetadata().getNamespace())
-        .withName(r.getMetadata().getName())
-        .get();
+    return env.fresh(r);
   }
 
   private Optional<Condition> ready(EnrollmentGroup r) {
-    EnrollmentGroup now = get(r);
-    return now == null ? Optional.empty() : Conditions.ready(now.getStatus());
+    return env.ready(r);
   }
 
   private void awaitReady(EnrollmentGroup r, String status, String reason) {
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(ready(r))
-                    .hasValueSatisfying(
-                        c -> {
-                          assertThat(c.getStatus()).isEqualTo(status);
-                          assertThat(c.getReason()).isEqualTo(reason);
-                        }));
+    env.awaitReady(r, status, reason);
   }
 
   private Optional<io.dpsoperator.dps.model.EnrollmentGroup> inDps(String id) {

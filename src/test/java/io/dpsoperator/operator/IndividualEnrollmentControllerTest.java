@@ -14,7 +14,6 @@ import io.dpsoperator.dps.model.AttestationMechanism;
 import io.dpsoperator.dps.model.SymmetricKeyAttestation;
 import io.dpsoperator.emulator.CertificateAuthority;
 import io.dpsoperator.operator.secrets.PemCertificates;
-import io.dpsoperator.operator.sync.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Duration;
@@ -48,29 +47,15 @@ class IndividualEnrollmentControllerTest {
   }
 
   private IndividualEnrollment get(IndividualEnrollment r) {
-    return env.kube
-        .resources(IndividualEnrollment.class)
-        .inNamespace(r.getMetadata().getNamespace())
-        .withName(r.getMetadata().getName())
-        .get();
+    return env.fresh(r);
   }
 
   private Optional<Condition> ready(IndividualEnrollment r) {
-    IndividualEnrollment now = get(r);
-    return now == null ? Optional.empty() : Conditions.ready(now.getStatus());
+    return env.ready(r);
   }
 
   private void awaitReady(IndividualEnrollment r, String status, String reason) {
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                assertThat(ready(r))
-                    .hasValueSatisfying(
-                        c -> {
-                          assertThat(c.getStatus()).isEqualTo(status);
-                          assertThat(c.getReason()).isEqualTo(reason);
-                        }));
+    env.awaitReady(r, status, reason);
   }
 
   private Optional<io.dpsoperator.dps.model.IndividualEnrollment> inDps(String id) {
@@ -300,6 +285,46 @@ class IndividualEnrollmentControllerTest {
     await().atMost(WAIT).until(() -> get(deleted) == null && get(orphaned) == null);
     assertThat(inDps("delete-me")).isEmpty();
     assertThat(inDps("orphan-me")).isPresent();
+  }
+
+  @Test
+  void resourceWhoseCredentialsAreGoneCanBeLetGoWithOrphan() {
+    String ns = env.newNamespace();
+    env.secret(
+        ns,
+        "keys",
+        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.secret(ns, "my-dps", Map.of("connectionString", env.emulator.serviceConnectionString()));
+    IndividualEnrollment r =
+        apply(
+            enrollment(
+                ns,
+                "stranded-01",
+                Fixtures.keysFromSecret("keys")
+                    .andThen(
+                        s -> {
+                          var ref = new io.dpsoperator.api.v1alpha1.ConnectionSecretRef();
+                          ref.setName("my-dps");
+                          s.setConnectionSecretRef(ref);
+                        })));
+    awaitReady(r, "True", "Synced");
+
+    env.kube.secrets().inNamespace(ns).withName("my-dps").delete();
+    env.kube.resource(get(r)).delete();
+    await().atMost(WAIT).until(() -> env.hasEvent(r, "DeletionBlocked"));
+    assertThat(get(r)).as("kept by its finalizer while DPS cannot be reached").isNotNull();
+
+    env.kube
+        .resources(IndividualEnrollment.class)
+        .inNamespace(ns)
+        .withName("stranded-01")
+        .edit(
+            e -> {
+              e.getSpec().setDeletionPolicy(DeletionPolicy.ORPHAN);
+              return e;
+            });
+    await().atMost(WAIT).until(() -> get(r) == null);
+    assertThat(inDps("stranded-01")).isPresent();
   }
 
   @Test

@@ -1,9 +1,12 @@
 package io.dpsoperator.operator;
 
+import io.dpsoperator.api.v1alpha1.DpsRecordStatus;
 import io.dpsoperator.dps.DpsClient;
 import io.dpsoperator.dps.DpsClientConfig;
 import io.dpsoperator.dps.DpsClients;
 import io.dpsoperator.emulator.DpsEmulator;
+import io.dpsoperator.operator.sync.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -25,12 +28,15 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.Assertions;
+import org.awaitility.Awaitility;
 
 /**
  * A real operator in the test: fabric8's mock Kubernetes API in CRUD mode with our CRDs, the DPS
@@ -226,6 +232,35 @@ public final class OperatorTestEnvironment implements AutoCloseable {
         .stream()
         .filter(e -> on.getMetadata().getName().equals(e.getInvolvedObject().getName()))
         .toList();
+  }
+
+  /** The resource as the API server holds it now, or null once it is gone. */
+  public <T extends HasMetadata> T fresh(T resource) {
+    return kube.resource(resource).get();
+  }
+
+  /** The Ready condition of a resource as the API server holds it now. */
+  public Optional<Condition> ready(HasMetadata resource) {
+    HasMetadata now = fresh(resource);
+    if (!(now instanceof io.fabric8.kubernetes.client.CustomResource<?, ?> cr)
+        || !(cr.getStatus() instanceof DpsRecordStatus status)) {
+      return Optional.empty();
+    }
+    return Conditions.ready(status);
+  }
+
+  /** Waits until the resource's Ready condition has this status and reason. */
+  public void awaitReady(HasMetadata resource, String status, String reason) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                Assertions.assertThat(ready(resource))
+                    .hasValueSatisfying(
+                        c -> {
+                          Assertions.assertThat(c.getStatus()).isEqualTo(status);
+                          Assertions.assertThat(c.getReason()).isEqualTo(reason);
+                        }));
   }
 
   public boolean hasEvent(HasMetadata on, String reason) {

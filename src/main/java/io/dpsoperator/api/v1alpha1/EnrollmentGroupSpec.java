@@ -8,7 +8,6 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import java.util.List;
 
 /** The desired DPS enrollment group. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -25,7 +24,8 @@ import java.util.List;
     value =
         "!has(self.allocationPolicy) || self.allocationPolicy != 'static' || (has(self.iotHubs) && size(self.iotHubs) == 1)",
     message = "allocationPolicy static needs exactly one entry in iotHubs")
-public class EnrollmentGroupSpec {
+public class EnrollmentGroupSpec extends DpsRecordSpec {
+
   /**
    * The enrollment group id (defaults to metadata.name). At most 128 characters: letters, digits
    * and - . _ :, ending with a letter, digit or -. Immutable.
@@ -36,11 +36,6 @@ public class EnrollmentGroupSpec {
   @Size(min = 1, max = 128)
   private String enrollmentGroupId;
 
-  /** enabled (default) or disabled. */
-  @JsonPropertyDescription("enabled (default) or disabled.")
-  @Default("enabled")
-  private ProvisioningStatus provisioningStatus;
-
   /**
    * How the group's devices prove who they are. Only public material sits here; keys come from
    * Secrets.
@@ -49,53 +44,6 @@ public class EnrollmentGroupSpec {
       "How the group's devices prove who they are. Only public material sits here; keys come from Secrets.")
   @Required
   private GroupAttestationSpec attestation;
-
-  /**
-   * How DPS picks the IoT hub: hashed, geoLatency, static or custom. Absent: the DPS instance
-   * default.
-   */
-  @JsonPropertyDescription(
-      "How DPS picks the IoT hub: hashed, geoLatency, static or custom. Absent: the DPS instance default.")
-  private AllocationPolicy allocationPolicy;
-
-  /** Host names of the candidate IoT hubs (linked to the DPS instance). Empty: all linked hubs. */
-  @JsonPropertyDescription(
-      "Host names of the candidate IoT hubs (linked to the DPS instance). Empty: all linked hubs.")
-  @Size(max = 50)
-  private List<String> iotHubs;
-
-  /** The webhook of the custom allocation policy. */
-  @JsonPropertyDescription("The webhook of the custom allocation policy.")
-  private CustomAllocationSpec customAllocationDefinition;
-
-  /** The initial device twin (tags and desired properties). */
-  @JsonPropertyDescription("The initial device twin (tags and desired properties).")
-  private InitialTwinSpec initialTwin;
-
-  /** Device capabilities (iotEdge). */
-  @JsonPropertyDescription("Device capabilities (iotEdge).")
-  private CapabilitiesSpec capabilities;
-
-  /** Behaviour on re-registration. */
-  @JsonPropertyDescription("Behaviour on re-registration.")
-  private ReprovisionPolicySpec reprovisionPolicy;
-
-  /**
-   * Delete (default) removes the record from DPS when the resource is deleted; Orphan leaves DPS
-   * untouched.
-   */
-  @JsonPropertyDescription(
-      "Delete (default) removes the record from DPS when the resource is deleted; Orphan leaves DPS untouched.")
-  @Default("Delete")
-  private DeletionPolicy deletionPolicy;
-
-  /**
-   * A Secret in this namespace with the DPS connection string; default: the operator-wide
-   * connection Secret.
-   */
-  @JsonPropertyDescription(
-      "A Secret in this namespace with the DPS connection string; default: the operator-wide connection Secret.")
-  private ConnectionSecretRef connectionSecretRef;
 
   /**
    * With deletionPolicy Delete: Keep (default, as DPS does) leaves the registration records of the
@@ -114,84 +62,12 @@ public class EnrollmentGroupSpec {
     this.enrollmentGroupId = enrollmentGroupId;
   }
 
-  public ProvisioningStatus getProvisioningStatus() {
-    return provisioningStatus;
-  }
-
-  public void setProvisioningStatus(ProvisioningStatus provisioningStatus) {
-    this.provisioningStatus = provisioningStatus;
-  }
-
   public GroupAttestationSpec getAttestation() {
     return attestation;
   }
 
   public void setAttestation(GroupAttestationSpec attestation) {
     this.attestation = attestation;
-  }
-
-  public AllocationPolicy getAllocationPolicy() {
-    return allocationPolicy;
-  }
-
-  public void setAllocationPolicy(AllocationPolicy allocationPolicy) {
-    this.allocationPolicy = allocationPolicy;
-  }
-
-  public List<String> getIotHubs() {
-    return iotHubs;
-  }
-
-  public void setIotHubs(List<String> iotHubs) {
-    this.iotHubs = iotHubs;
-  }
-
-  public CustomAllocationSpec getCustomAllocationDefinition() {
-    return customAllocationDefinition;
-  }
-
-  public void setCustomAllocationDefinition(CustomAllocationSpec customAllocationDefinition) {
-    this.customAllocationDefinition = customAllocationDefinition;
-  }
-
-  public InitialTwinSpec getInitialTwin() {
-    return initialTwin;
-  }
-
-  public void setInitialTwin(InitialTwinSpec initialTwin) {
-    this.initialTwin = initialTwin;
-  }
-
-  public CapabilitiesSpec getCapabilities() {
-    return capabilities;
-  }
-
-  public void setCapabilities(CapabilitiesSpec capabilities) {
-    this.capabilities = capabilities;
-  }
-
-  public ReprovisionPolicySpec getReprovisionPolicy() {
-    return reprovisionPolicy;
-  }
-
-  public void setReprovisionPolicy(ReprovisionPolicySpec reprovisionPolicy) {
-    this.reprovisionPolicy = reprovisionPolicy;
-  }
-
-  public DeletionPolicy getDeletionPolicy() {
-    return deletionPolicy;
-  }
-
-  public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
-    this.deletionPolicy = deletionPolicy;
-  }
-
-  public ConnectionSecretRef getConnectionSecretRef() {
-    return connectionSecretRef;
-  }
-
-  public void setConnectionSecretRef(ConnectionSecretRef connectionSecretRef) {
-    this.connectionSecretRef = connectionSecretRef;
   }
 
   public RegistrationsDeletionPolicy getRegistrationsDeletionPolicy() {

@@ -2,6 +2,7 @@ package io.dpsoperator.operator.reconciler;
 
 import io.dpsoperator.api.v1alpha1.ConnectionSecretRef;
 import io.dpsoperator.api.v1alpha1.DeletionPolicy;
+import io.dpsoperator.api.v1alpha1.DpsRecordSpec;
 import io.dpsoperator.api.v1alpha1.DpsRecordStatus;
 import io.dpsoperator.dps.DpsClient;
 import io.dpsoperator.dps.DpsException;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * @param <R> the DPS record type
  */
 public abstract class DpsRecordReconciler<
-        P extends CustomResource<?, S>, S extends DpsRecordStatus, R>
+        P extends CustomResource<? extends DpsRecordSpec, S>, S extends DpsRecordStatus, R>
     implements Reconciler<P>, Cleaner<P> {
   private static final Logger LOG = LoggerFactory.getLogger(DpsRecordReconciler.class);
 
@@ -88,12 +89,24 @@ public abstract class DpsRecordReconciler<
 
   protected abstract S newStatus();
 
-  protected abstract ConnectionSecretRef connectionRef(P resource);
+  private ConnectionSecretRef connectionRef(P resource) {
+    return resource.getSpec() == null ? null : resource.getSpec().getConnectionSecretRef();
+  }
 
-  protected abstract DeletionPolicy deletionPolicy(P resource);
+  private DeletionPolicy deletionPolicy(P resource) {
+    return resource.getSpec() == null || resource.getSpec().getDeletionPolicy() == null
+        ? DeletionPolicy.DELETE
+        : resource.getSpec().getDeletionPolicy();
+  }
 
-  /** Fills the kind's own status fields from what DPS holds. */
-  protected abstract void fillStatus(P resource, S status, R held, DpsClient client);
+  /**
+   * Fills the kind's own status fields from what DPS holds.
+   *
+   * @param written whether {@code held} is the answer to a write (which carries no registration
+   *     state) rather than to a read
+   */
+  protected abstract void fillStatus(
+      P resource, S status, R held, boolean written, DpsClient client);
 
   /** What the owned Secret of generated keys holds besides the keys. */
   protected abstract java.util.Map<String, String> deviceFacts(P resource, DpsClient client);
@@ -147,7 +160,7 @@ public abstract class DpsRecordReconciler<
       status.setCertificates(desired.certificates().isEmpty() ? null : desired.certificates());
       status.setKeysSecretName(desired.generatedKeysSecret().orElse(null));
       status.setDpsHost(client.hostName());
-      fillStatus(resource, status, held, client);
+      fillStatus(resource, status, held, outcome.wrote(), client);
       Conditions.setReady(
           status, true, Reasons.SYNCED, "DPS holds the desired " + kindLabel(), generation, now);
     } catch (SyncFailure failure) {

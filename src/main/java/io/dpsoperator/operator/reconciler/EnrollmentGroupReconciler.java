@@ -1,7 +1,5 @@
 package io.dpsoperator.operator.reconciler;
 
-import io.dpsoperator.api.v1alpha1.ConnectionSecretRef;
-import io.dpsoperator.api.v1alpha1.DeletionPolicy;
 import io.dpsoperator.api.v1alpha1.EnrollmentGroup;
 import io.dpsoperator.api.v1alpha1.EnrollmentGroupStatus;
 import io.dpsoperator.api.v1alpha1.RegistrationsDeletionPolicy;
@@ -77,22 +75,11 @@ public class EnrollmentGroupReconciler
   }
 
   @Override
-  protected ConnectionSecretRef connectionRef(EnrollmentGroup resource) {
-    return resource.getSpec() == null ? null : resource.getSpec().getConnectionSecretRef();
-  }
-
-  @Override
-  protected DeletionPolicy deletionPolicy(EnrollmentGroup resource) {
-    return resource.getSpec() == null || resource.getSpec().getDeletionPolicy() == null
-        ? DeletionPolicy.DELETE
-        : resource.getSpec().getDeletionPolicy();
-  }
-
-  @Override
   protected void fillStatus(
       EnrollmentGroup resource,
       EnrollmentGroupStatus status,
       io.dpsoperator.dps.model.EnrollmentGroup held,
+      boolean written,
       DpsClient client) {
     status.setEnrollmentGroupId(resource.enrollmentGroupId());
     status.setCreatedDateTimeUtc(StatusMapper.time(held.createdDateTimeUtc()));

@@ -1,7 +1,5 @@
 package io.dpsoperator.operator.reconciler;
 
-import io.dpsoperator.api.v1alpha1.ConnectionSecretRef;
-import io.dpsoperator.api.v1alpha1.DeletionPolicy;
 import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
 import io.dpsoperator.api.v1alpha1.IndividualEnrollmentStatus;
 import io.dpsoperator.dps.DpsClient;
@@ -74,29 +72,18 @@ public class IndividualEnrollmentReconciler
   }
 
   @Override
-  protected ConnectionSecretRef connectionRef(IndividualEnrollment resource) {
-    return resource.getSpec() == null ? null : resource.getSpec().getConnectionSecretRef();
-  }
-
-  @Override
-  protected DeletionPolicy deletionPolicy(IndividualEnrollment resource) {
-    return resource.getSpec() == null || resource.getSpec().getDeletionPolicy() == null
-        ? DeletionPolicy.DELETE
-        : resource.getSpec().getDeletionPolicy();
-  }
-
-  @Override
   protected void fillStatus(
       IndividualEnrollment resource,
       IndividualEnrollmentStatus status,
       io.dpsoperator.dps.model.IndividualEnrollment held,
+      boolean written,
       DpsClient client) {
     status.setRegistrationId(resource.registrationId());
     status.setCreatedDateTimeUtc(StatusMapper.time(held.createdDateTimeUtc()));
     status.setLastUpdatedDateTimeUtc(StatusMapper.time(held.lastUpdatedDateTimeUtc()));
     var state = held.registrationState();
-    if (state == null) {
-      // A PUT answer carries no registration state; read it when the device registered.
+    if (state == null && written) {
+      // A PUT answer carries no registration state; a GET does, so an idle resync costs one read.
       state = StatusMapper.registrationState(client, resource.registrationId());
     }
     status.setRegistrationState(StatusMapper.registration(state));

@@ -1,0 +1,134 @@
+package io.dpsoperator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
+
+/** The spec fields both kinds share: how DPS treats the devices, and how the record is managed. */
+public abstract class DpsRecordSpec {
+
+  /** enabled (default) or disabled. */
+  @JsonPropertyDescription("enabled (default) or disabled.")
+  @Default("enabled")
+  private ProvisioningStatus provisioningStatus;
+
+  /**
+   * How DPS picks the IoT hub: hashed, geoLatency, static or custom. Absent: the DPS instance
+   * default.
+   */
+  @JsonPropertyDescription(
+      "How DPS picks the IoT hub: hashed, geoLatency, static or custom. Absent: the DPS instance default.")
+  private AllocationPolicy allocationPolicy;
+
+  /** Host names of the candidate IoT hubs (linked to the DPS instance). Empty: all linked hubs. */
+  @JsonPropertyDescription(
+      "Host names of the candidate IoT hubs (linked to the DPS instance). Empty: all linked hubs.")
+  @Size(max = 50)
+  private List<String> iotHubs;
+
+  /** The webhook of the custom allocation policy. */
+  @JsonPropertyDescription("The webhook of the custom allocation policy.")
+  private CustomAllocationSpec customAllocationDefinition;
+
+  /** The initial device twin (tags and desired properties). */
+  @JsonPropertyDescription("The initial device twin (tags and desired properties).")
+  private InitialTwinSpec initialTwin;
+
+  /** Device capabilities (iotEdge). */
+  @JsonPropertyDescription("Device capabilities (iotEdge).")
+  private CapabilitiesSpec capabilities;
+
+  /** Behaviour on re-registration. */
+  @JsonPropertyDescription("Behaviour on re-registration.")
+  private ReprovisionPolicySpec reprovisionPolicy;
+
+  /**
+   * Delete (default) removes the record from DPS when the resource is deleted; Orphan leaves DPS
+   * untouched.
+   */
+  @JsonPropertyDescription(
+      "Delete (default) removes the record from DPS when the resource is deleted; Orphan leaves DPS untouched.")
+  @Default("Delete")
+  private DeletionPolicy deletionPolicy;
+
+  /**
+   * A Secret in this namespace with the DPS connection string; default: the operator-wide
+   * connection Secret.
+   */
+  @JsonPropertyDescription(
+      "A Secret in this namespace with the DPS connection string; default: the operator-wide connection Secret.")
+  private ConnectionSecretRef connectionSecretRef;
+
+  public ProvisioningStatus getProvisioningStatus() {
+    return provisioningStatus;
+  }
+
+  public void setProvisioningStatus(ProvisioningStatus provisioningStatus) {
+    this.provisioningStatus = provisioningStatus;
+  }
+
+  public AllocationPolicy getAllocationPolicy() {
+    return allocationPolicy;
+  }
+
+  public void setAllocationPolicy(AllocationPolicy allocationPolicy) {
+    this.allocationPolicy = allocationPolicy;
+  }
+
+  public List<String> getIotHubs() {
+    return iotHubs;
+  }
+
+  public void setIotHubs(List<String> iotHubs) {
+    this.iotHubs = iotHubs;
+  }
+
+  public CustomAllocationSpec getCustomAllocationDefinition() {
+    return customAllocationDefinition;
+  }
+
+  public void setCustomAllocationDefinition(CustomAllocationSpec customAllocationDefinition) {
+    this.customAllocationDefinition = customAllocationDefinition;
+  }
+
+  public InitialTwinSpec getInitialTwin() {
+    return initialTwin;
+  }
+
+  public void setInitialTwin(InitialTwinSpec initialTwin) {
+    this.initialTwin = initialTwin;
+  }
+
+  public CapabilitiesSpec getCapabilities() {
+    return capabilities;
+  }
+
+  public void setCapabilities(CapabilitiesSpec capabilities) {
+    this.capabilities = capabilities;
+  }
+
+  public ReprovisionPolicySpec getReprovisionPolicy() {
+    return reprovisionPolicy;
+  }
+
+  public void setReprovisionPolicy(ReprovisionPolicySpec reprovisionPolicy) {
+    this.reprovisionPolicy = reprovisionPolicy;
+  }
+
+  public DeletionPolicy getDeletionPolicy() {
+    return deletionPolicy;
+  }
+
+  public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
+    this.deletionPolicy = deletionPolicy;
+  }
+
+  public ConnectionSecretRef getConnectionSecretRef() {
+    return connectionSecretRef;
+  }
+
+  public void setConnectionSecretRef(ConnectionSecretRef connectionSecretRef) {
+    this.connectionSecretRef = connectionSecretRef;
+  }
+}
