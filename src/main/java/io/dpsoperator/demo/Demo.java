@@ -557,8 +557,8 @@ public final class Demo implements AutoCloseable {
     out.println("  Kubernetes API (embedded):     " + kubernetes.url());
     out.println("  kubectl --kubeconfig " + kubeconfig + " get dps -A");
     out.println(
-        "    (fabric8's mock API server: kubectl get, describe, -o yaml/jsonpath, apply and delete"
-            + " work; printer columns need a real API server)");
+        "    (fabric8's mock API server: kubectl get works, with -o yaml or jsonpath; printer"
+            + " columns need a real API server)");
     Object lock = new Object();
     Runtime.getRuntime()
         .addShutdownHook(
