@@ -15,6 +15,7 @@ import io.dpsoperator.operator.secrets.ObjectRef;
 import io.dpsoperator.operator.secrets.ReferencedObjects;
 import io.dpsoperator.operator.sync.Conditions;
 import io.dpsoperator.operator.sync.Desired;
+import io.dpsoperator.operator.sync.DpsFailures;
 import io.dpsoperator.operator.sync.Material;
 import io.dpsoperator.operator.sync.Reasons;
 import io.dpsoperator.operator.sync.RecordSync;
@@ -34,9 +35,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -169,7 +168,7 @@ public abstract class DpsRecordReconciler<
         throw failure;
       }
     } catch (DpsException e) {
-      SyncFailure failure = classify(e);
+      SyncFailure failure = DpsFailures.classify(e);
       fail(resource, status, failure.reason(), failure.getMessage(), generation, now);
       if (failure.isRetryable()) {
         throw e;
@@ -186,7 +185,7 @@ public abstract class DpsRecordReconciler<
         e instanceof SyncFailure f
             ? f
             : e instanceof DpsException d
-                ? classify(d)
+                ? DpsFailures.classify(d)
                 : SyncFailure.retryable(
                     Reasons.DPS_UNAVAILABLE, "Unexpected error: " + e.getClass().getSimpleName());
     S status = copyStatus(resource, context);
@@ -253,7 +252,7 @@ public abstract class DpsRecordReconciler<
         referenced.untrack(rid);
         return DeleteControl.defaultDelete();
       }
-      SyncFailure f = classify(e);
+      SyncFailure f = DpsFailures.classify(e);
       events.warning(
           resource,
           f.reason(),
@@ -310,71 +309,10 @@ public abstract class DpsRecordReconciler<
     }
   }
 
-  /** Sorts DPS failures into terminal (wait for a change) and retryable (back off). */
-  static SyncFailure classify(DpsException e) {
-    String tracking = e.trackingId() == null ? "" : " (trackingId " + e.trackingId() + ")";
-    if (e.isUnauthorized()) {
-      return SyncFailure.terminal(
-          Reasons.DPS_UNAUTHORIZED,
-          "DPS refused the credentials (HTTP "
-              + e.status()
-              + "): check the connection string Secret and that its policy has the EnrollmentRead and EnrollmentWrite rights"
-              + tracking);
-    }
-    if (e.isThrottled()) {
-      return SyncFailure.retryable(
-          Reasons.THROTTLED,
-          "DPS throttled the operator (HTTP 429); retrying with backoff" + tracking);
-    }
-    if (e.isRetryable()) {
-      return SyncFailure.retryable(
-          Reasons.DPS_UNAVAILABLE,
-          (e.status() == 0 ? "DPS is unreachable" : "DPS answered HTTP " + e.status())
-              + "; retrying with backoff"
-              + tracking);
-    }
-    if (e.isPreconditionFailed() || e.isNotFound()) {
-      return SyncFailure.retryable(
-          Reasons.DPS_UNAVAILABLE,
-          "The DPS record kept changing while the operator wrote it (HTTP "
-              + e.status()
-              + "); retrying"
-              + tracking);
-    }
-    if (e.status() == 400) {
-      return SyncFailure.terminal(
-          Reasons.INVALID_SPEC, "DPS rejected the record: " + e.getMessage() + tracking);
-    }
-    return SyncFailure.terminal(
-        Reasons.DPS_REJECTED, "DPS answered HTTP " + e.status() + ": " + e.getMessage() + tracking);
-  }
-
   private Optional<P> olderClaimant(P resource, Context<P> context) {
-    String id = dpsId(resource).toLowerCase(Locale.ROOT);
-    String connection = connectionKey(resource);
-    return context
-        .getPrimaryCache()
-        .list()
-        .filter(
-            other -> !Objects.equals(other.getMetadata().getUid(), resource.getMetadata().getUid()))
-        .filter(other -> other.getMetadata().getDeletionTimestamp() == null || isManaged(other))
-        .filter(other -> dpsId(other).toLowerCase(Locale.ROOT).equals(id))
-        .filter(other -> connectionKey(other).equals(connection))
-        .filter(other -> AGE.compare(other, resource) < 0)
-        .min(AGE);
+    return Claims.olderClaimant(
+        resource, context.getPrimaryCache().list().toList(), this::dpsId, this::connectionKey);
   }
-
-  private boolean isManaged(P resource) {
-    return resource.getStatus() != null && resource.getStatus().getEtag() != null;
-  }
-
-  private static final Comparator<io.fabric8.kubernetes.api.model.HasMetadata> AGE =
-      Comparator.comparing(
-              (io.fabric8.kubernetes.api.model.HasMetadata r) ->
-                  Instant.parse(
-                      Optional.ofNullable(r.getMetadata().getCreationTimestamp())
-                          .orElse("9999-12-31T00:00:00Z")))
-          .thenComparing(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
 
   private String connectionKey(P resource) {
     ConnectionSecretRef ref = connectionRef(resource);
