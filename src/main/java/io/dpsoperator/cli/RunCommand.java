@@ -10,7 +10,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -44,6 +46,14 @@ public final class RunCommand implements Callable<Integer> {
       description = "Port of the embedded DPS emulator (default ${DEFAULT-VALUE}).")
   int emulatorPort;
 
+  @Option(
+      names = "--emulator-hub",
+      paramLabel = "HOST[=WEIGHT]",
+      description =
+          "An IoT hub linked to the embedded emulator (repeatable; default"
+              + " emulated-hub.azure-devices.net).")
+  List<String> emulatorHubs = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> env = new HashMap<>(System.getenv());
@@ -52,7 +62,8 @@ public final class RunCommand implements Callable<Integer> {
     }
     OperatorConfig config = OperatorConfig.fromEnv(env);
     LogSetup.apply(config.logLevel(), config.logFormat());
-    Running running = start(env, new KubernetesClientBuilder().build(), emulatorPort, System.out);
+    Running running =
+        start(env, new KubernetesClientBuilder().build(), emulatorPort, emulatorHubs, System.out);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -84,7 +95,11 @@ public final class RunCommand implements Callable<Integer> {
 
   /** Starts what {@code run} runs; {@code emulatorPort} 0 picks a free port. */
   public static Running start(
-      Map<String, String> env, KubernetesClient kubernetes, int emulatorPort, PrintStream out) {
+      Map<String, String> env,
+      KubernetesClient kubernetes,
+      int emulatorPort,
+      List<String> emulatorHubs,
+      PrintStream out) {
     OperatorConfig config = OperatorConfig.fromEnv(env);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(meters);
@@ -92,7 +107,13 @@ public final class RunCommand implements Callable<Integer> {
     DpsOperator.Wiring wiring = DpsOperator.Wiring.of(kubernetes, meters);
     DpsEmulator emulator = null;
     if (config.embeddedDps()) {
-      emulator = DpsEmulator.builder().port(emulatorPort).bindAddress("127.0.0.1").build();
+      DpsEmulator.Builder builder =
+          DpsEmulator.builder().port(emulatorPort).bindAddress("127.0.0.1");
+      for (String hub : emulatorHubs) {
+        String[] parts = hub.split("=", 2);
+        builder.linkedHub(parts[0], parts.length > 1 ? Integer.parseInt(parts[1]) : 1);
+      }
+      emulator = builder.build();
       emulator.start();
       wiring =
           wiring

@@ -69,7 +69,12 @@ class RunCommandTest {
             "DPS_OPERATOR_HTTP_PORT", String.valueOf(port),
             "DPS_OPERATOR_NAMESPACE", "dps-operator");
     try (RunCommand.Running running =
-        RunCommand.start(env, kube, 0, new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+        RunCommand.start(
+            env,
+            kube,
+            0,
+            List.of("hub-x.azure-devices.net"),
+            new PrintStream(printed, true, StandardCharsets.UTF_8))) {
       String scope = running.emulator().orElseThrow().idScope();
       assertThat(printed.toString(StandardCharsets.UTF_8)).contains("ID scope:").contains(scope);
       kube.resource(Fixtures.enrollment("default", "try-01", Fixtures.generatedKeys())).create();
@@ -95,6 +100,8 @@ class RunCommandTest {
                 assertThat(new String(Base64.getDecoder().decode(keys.getData().get("idScope"))))
                     .isEqualTo(scope);
               });
+      assertThat(running.emulator().orElseThrow().linkedHubs())
+          .containsExactly("hub-x.azure-devices.net");
       HttpResponse<String> ready =
           HttpClient.newHttpClient()
               .send(
