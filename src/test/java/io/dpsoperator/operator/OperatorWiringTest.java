@@ -101,6 +101,38 @@ class OperatorWiringTest {
   }
 
   @Test
+  void onlyReferencedSecretsAreListedOrWatched() throws Exception {
+    env.secret(
+        "watched-a",
+        "keys-4",
+        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.secret("watched-a", "unrelated", Map.of("password", "hunter2"));
+    env.kube
+        .resource(enrollment("watched-a", "scoped-01", Fixtures.keysFromSecret("keys-4")))
+        .create();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                ready("watched-a", "scoped-01")
+                    .map(c -> "True".equals(c.getStatus()))
+                    .orElse(false));
+    java.util.List<String> secretReads = new java.util.ArrayList<>();
+    for (var request = env.server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        request != null;
+        request = env.server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      String path = request.getPath();
+      if ("GET".equals(request.getMethod()) && path.matches(".*/secrets(\\?.*)?$")) {
+        secretReads.add(path);
+      }
+    }
+    assertThat(secretReads)
+        .isNotEmpty()
+        .allSatisfy(path -> assertThat(path).contains("fieldSelector=metadata.name%3D"))
+        .noneMatch(path -> path.contains("unrelated"));
+  }
+
+  @Test
   void leaderElectionHoldsALease() {
     await()
         .atMost(WAIT)
