@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -115,6 +116,8 @@ public final class DpsOperator implements AutoCloseable {
               o.withKubernetesClient(wiring.kubernetes())
                   .withUseSSAToPatchPrimaryResource(false)
                   .withCloseClientOnStop(false)
+                  // Per-resource meters would grow with the number of enrollments: aggregate only.
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(wiring.meters()))
                   .withConcurrentReconciliationThreads(10);
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(

@@ -97,6 +97,7 @@ class OperatorWiringTest {
                     .orElse(false));
     String metrics = get("/metrics").body();
     assertThat(metrics).contains("dps_client_requests");
+    assertThat(metrics).contains("operator_sdk_reconciliations");
     assertThat(metrics).doesNotContain(OWNER_KEY);
   }
 

@@ -182,12 +182,19 @@ public abstract class DpsRecordReconciler<
   public ErrorStatusUpdateControl<P> updateErrorStatus(
       P resource, Context<P> context, Exception e) {
     SyncFailure failure =
-        e instanceof SyncFailure f
-            ? f
-            : e instanceof DpsException d
-                ? DpsFailures.classify(d)
-                : SyncFailure.retryable(
-                    Reasons.DPS_UNAVAILABLE, "Unexpected error: " + e.getClass().getSimpleName());
+        SyncFailure.retryable(
+            Reasons.DPS_UNAVAILABLE, "Unexpected error: " + e.getClass().getSimpleName());
+    // The framework (and its metrics wrapper) may wrap what reconcile threw: find our cause.
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SyncFailure f) {
+        failure = f;
+        break;
+      }
+      if (t instanceof DpsException d) {
+        failure = DpsFailures.classify(d);
+        break;
+      }
+    }
     S status = copyStatus(resource, context);
     Conditions.setReady(
         status,
