@@ -208,7 +208,7 @@ final class Manifests {
                 "/configmaps",
                 Set.of("get", "list", "watch"),
                 "/events",
-                Set.of("create", "patch"),
+                Set.of("get", "create", "patch"),
                 "events.k8s.io/events",
                 Set.of("create", "patch")));
     assertThat(rules).allSatisfy(rule -> assertThat(rule.getResourceNames()).isNullOrEmpty());
