@@ -97,6 +97,11 @@ public final class RecordDiff {
         reprovision.put(f, true);
       }
     }
+    for (String twinField : List.of("initialTwin", "optionalDeviceInformation")) {
+      if (n.get(twinField) instanceof ObjectNode twin) {
+        stripServiceMembers(twin);
+      }
+    }
     JsonNode attestation = n.get("attestation");
     if (attestation instanceof ObjectNode att) {
       att.remove("symmetricKey");
@@ -138,6 +143,22 @@ public final class RecordDiff {
       replaced.put("sha256", thumbprint.toUpperCase(Locale.ROOT).replace(":", ""));
     }
     certs.set(role, replaced);
+  }
+
+  /** Twin metadata the service may add ({@code $metadata}, {@code $version}) is not the spec's. */
+  private static void stripServiceMembers(JsonNode node) {
+    if (node instanceof ObjectNode o) {
+      List<String> service = new ArrayList<>();
+      o.fieldNames()
+          .forEachRemaining(
+              name -> {
+                if (name.startsWith("$")) {
+                  service.add(name);
+                }
+              });
+      o.remove(service);
+      o.elements().forEachRemaining(RecordDiff::stripServiceMembers);
+    }
   }
 
   /** Drops nulls and empty objects and arrays, so absence and emptiness compare equal. */

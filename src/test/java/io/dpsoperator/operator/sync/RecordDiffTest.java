@@ -58,6 +58,18 @@ class RecordDiffTest {
   }
 
   @Test
+  void twinMetadataAddedByTheServiceIsNotADifference() throws Exception {
+    ObjectNode tags = (ObjectNode) JSON.readTree("{\"site\":\"lyon\"}");
+    ObjectNode served =
+        (ObjectNode)
+            JSON.readTree(
+                "{\"site\":\"lyon\",\"$metadata\":{\"$lastUpdated\":\"2026-01-01T00:00:00Z\"},\"$version\":1}");
+    IndividualEnrollment a = desired().initialTwin(new InitialTwin(tags, null)).build();
+    IndividualEnrollment b = desired().initialTwin(new InitialTwin(served, null)).build();
+    assertThat(RecordDiff.differences(a, b)).isEmpty();
+  }
+
+  @Test
   void hashChangesWithKeysOnly() {
     IndividualEnrollment r = desired().build();
     String h1 = RecordDiff.hash(r, new SymmetricKeyAttestation("a2V5MQ==", "a2V5Mg=="));
