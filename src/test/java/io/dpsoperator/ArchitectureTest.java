@@ -43,4 +43,36 @@ class ArchitectureTest {
         .allowEmptyShould(true)
         .check(MAIN);
   }
+
+  @Test
+  void theResourceModelHoldsNoOperatorLogic() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.dpsoperator.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.dpsoperator.operator..",
+            "io.dpsoperator.dps..",
+            "io.dpsoperator.emulator..",
+            "io.dpsoperator.demo..",
+            "io.dpsoperator.cli..")
+        .check(MAIN);
+  }
+
+  @Test
+  void theOperatorDoesNotDependOnTheDemoOrItsEmbeddedApi() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.dpsoperator.operator..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.dpsoperator.demo..",
+            "io.dpsoperator.emulator..",
+            "io.dpsoperator.cli..",
+            "io.fabric8.kubernetes.client.server.mock..",
+            "io.fabric8.mockwebserver..")
+        .check(MAIN);
+  }
 }
