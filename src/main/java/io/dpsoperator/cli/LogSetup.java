@@ -24,6 +24,13 @@ final class LogSetup {
       appender.setName("JSON");
       JsonEncoder encoder = new JsonEncoder();
       encoder.setContext(context);
+      // One flat line per event: the rendered message, level, logger, thread, MDC (namespace/name).
+      encoder.setWithFormattedMessage(true);
+      encoder.setWithMessage(false);
+      encoder.setWithArguments(false);
+      encoder.setWithContext(false);
+      encoder.setWithSequenceNumber(false);
+      encoder.setWithNanoseconds(false);
       encoder.start();
       appender.setEncoder(encoder);
       appender.start();
