@@ -2,9 +2,6 @@ package io.dpsoperator.demo;
 
 import io.dpsoperator.api.v1alpha1.EnrollmentGroup;
 import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
-import io.dpsoperator.device.DeviceKeys;
-import io.dpsoperator.device.DeviceRegistrationClient;
-import io.dpsoperator.emulator.CertificateAuthority;
 import io.dpsoperator.emulator.DpsEmulator;
 import io.dpsoperator.operator.DpsOperator;
 import io.dpsoperator.operator.OperatorConfig;
@@ -12,18 +9,15 @@ import io.dpsoperator.operator.sync.Conditions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,18 +38,9 @@ public final class Demo implements AutoCloseable {
   public record Options(
       Path samples, boolean keepRunning, Duration timeout, boolean liveTable, PrintStream out) {}
 
-  /** A simulated device and what happened to it. */
-  record DeviceRun(
-      String kind, String registrationId, String via, String status, String hub, String error) {
-    boolean assigned() {
-      return "assigned".equals(status);
-    }
-  }
-
   private final Options options;
   private final List<AutoCloseable> closeables = new ArrayList<>();
-  private final Map<String, CertificateAuthority> authorities = new LinkedHashMap<>();
-  private final Map<String, CertificateAuthority.IssuedCertificate> issued = new LinkedHashMap<>();
+  private final CertManagerStandIn certificates = new CertManagerStandIn();
   private final StatusTable table;
   private DpsEmulator emulator;
   private EmbeddedKubernetes kubernetes;
@@ -91,7 +76,10 @@ public final class Demo implements AutoCloseable {
     out.println("Started the operator; waiting for every sample to become Ready");
 
     boolean ready = awaitReady(deadline);
-    List<DeviceRun> devices = ready ? playDevices(samples) : List.of();
+    List<SimulatedDevices.DeviceRun> devices =
+        ready
+            ? new SimulatedDevices(emulator, kube, certificates, options.out(), table).play()
+            : List.of();
     boolean shown = ready && awaitDeviceStatus(devices, deadline);
     table.render(rows());
     return summarize(ready, shown, devices);
@@ -116,11 +104,7 @@ public final class Demo implements AutoCloseable {
       for (String role : List.of("primary", "secondary")) {
         Samples.string(g, "spec.attestation.x509.caReferences." + role)
             .ifPresent(
-                name -> {
-                  CertificateAuthority ca = CertificateAuthority.createRoot(name);
-                  authorities.put("verified:" + name, ca);
-                  builder.verifiedCa(name, ca.certificatePem());
-                });
+                name -> builder.verifiedCa(name, certificates.verifiedCa(name).certificatePem()));
       }
     }
     DpsEmulator started = builder.build();
@@ -153,9 +137,16 @@ public final class Demo implements AutoCloseable {
                 .inNamespace(ns)
                 .resource(ser.convertValue(o, io.fabric8.kubernetes.api.model.ConfigMap.class))
                 .create();
-        case "Certificate" -> issueCertificate(o, samples);
+        case "Certificate" -> {
+          kube.secrets().inNamespace(ns).resource(certificates.issue(o, samples)).create();
+          options
+              .out()
+              .printf(
+                  "Issued certificate %s/%s as cert-manager would%n",
+                  ns, o.getMetadata().getName());
+        }
         case "Issuer", "ClusterIssuer" -> {
-          /* played by issueCertificate */
+          /* played through the Certificates they issue */
         }
         case "IndividualEnrollment" ->
             kube.resources(IndividualEnrollment.class)
@@ -175,60 +166,6 @@ public final class Demo implements AutoCloseable {
                     o.getKind(), o.getMetadata().getName());
       }
     }
-  }
-
-  /** Does what cert-manager would: a CA certificate, or a leaf issued by a CA Issuer. */
-  private void issueCertificate(GenericKubernetesResource cert, Samples samples) {
-    String ns = Samples.namespaceOf(cert);
-    String secretName = Samples.string(cert, "spec.secretName").orElseThrow();
-    String commonName =
-        Samples.string(cert, "spec.commonName").orElse(cert.getMetadata().getName());
-    boolean isCa =
-        Samples.path(cert, "spec.isCA")
-            .map(v -> Boolean.parseBoolean(String.valueOf(v)))
-            .orElse(false);
-    Map<String, String> data = new LinkedHashMap<>();
-    if (isCa) {
-      CertificateAuthority ca = CertificateAuthority.createRoot(commonName);
-      authorities.put(ns + "/" + secretName, ca);
-      data.put("tls.crt", ca.certificatePem());
-      data.put("tls.key", ca.privateKeyPem());
-      data.put("ca.crt", ca.certificatePem());
-    } else {
-      String issuer = Samples.string(cert, "spec.issuerRef.name").orElseThrow();
-      String caSecret =
-          samples
-              .find("Issuer", ns, issuer)
-              .flatMap(i -> Samples.string(i, "spec.ca.secretName"))
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "the demo plays only CA Issuers; " + issuer + " is not one"));
-      CertificateAuthority ca = authorities.get(ns + "/" + caSecret);
-      var leaf = ca.issueLeaf(commonName);
-      issued.put(ns + "/" + secretName, leaf);
-      data.put("tls.crt", leaf.chainPem());
-      data.put("tls.key", leaf.privateKeyPem());
-      data.put("ca.crt", ca.certificatePem());
-    }
-    kube.secrets()
-        .inNamespace(ns)
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName(secretName)
-                .withNamespace(ns)
-                .addToAnnotations("cert-manager.io/certificate-name", cert.getMetadata().getName())
-                .endMetadata()
-                .withType("kubernetes.io/tls")
-                .withStringData(data)
-                .build())
-        .create();
-    options
-        .out()
-        .printf(
-            "Issued certificate %s/%s as cert-manager would (Secret %s)%n",
-            ns, cert.getMetadata().getName(), secretName);
   }
 
   private DpsOperator startOperator() {
@@ -262,137 +199,7 @@ public final class Demo implements AutoCloseable {
     return false;
   }
 
-  private List<DeviceRun> playDevices(Samples samples) {
-    DeviceRegistrationClient client =
-        DeviceRegistrationClient.builder()
-            .endpoint(emulator.deviceEndpoint())
-            .idScope(emulator.idScope())
-            .trustedCaPem(emulator.caCertificatePem())
-            .timeout(Duration.ofSeconds(30))
-            .build();
-    List<DeviceRun> runs = new ArrayList<>();
-    for (IndividualEnrollment e :
-        kube.resources(IndividualEnrollment.class).inAnyNamespace().list().getItems()) {
-      String ns = e.getMetadata().getNamespace();
-      String id = e.registrationId();
-      switch (e.getSpec().getAttestation().getType()) {
-        case SYMMETRIC_KEY -> {
-          var sk = e.getSpec().getAttestation().getSymmetricKey();
-          String secret =
-              sk != null && sk.getSecretRef() != null
-                  ? sk.getSecretRef().getName()
-                  : e.getStatus().getKeysSecretName();
-          String keyName =
-              sk != null && sk.getSecretRef() != null
-                  ? sk.getSecretRef().getPrimaryKeyKey()
-                  : "primaryKey";
-          String key = secretValue(ns, secret, keyName);
-          runs.add(
-              register(
-                  "IndividualEnrollment",
-                  id,
-                  "symmetric key",
-                  () -> client.registerWithSymmetricKey(id, key, Optional.empty())));
-        }
-        case X509 -> {
-          String secret =
-              e.getSpec().getAttestation().getX509().getClientCertificates().getPrimary().getName();
-          var leaf = issued.get(ns + "/" + secret);
-          if (leaf != null) {
-            runs.add(
-                register(
-                    "IndividualEnrollment",
-                    id,
-                    "X.509 mutual TLS",
-                    () -> client.registerWithX509(leaf.chainPem(), leaf.privateKeyPem())));
-          }
-        }
-        case TPM ->
-            options
-                .out()
-                .printf(
-                    "Device %s: TPM attestation is stored in DPS; the emulator does not perform the TPM challenge, so no TPM device is simulated%n",
-                    id);
-      }
-    }
-    for (EnrollmentGroup g :
-        kube.resources(EnrollmentGroup.class).inAnyNamespace().list().getItems()) {
-      String ns = g.getMetadata().getNamespace();
-      String gid = g.enrollmentGroupId();
-      var a = g.getSpec().getAttestation();
-      switch (a.getType()) {
-        case SYMMETRIC_KEY -> {
-          var sk = a.getSymmetricKey();
-          String secret =
-              sk != null && sk.getSecretRef() != null
-                  ? sk.getSecretRef().getName()
-                  : g.getStatus().getKeysSecretName();
-          String keyName =
-              sk != null && sk.getSecretRef() != null
-                  ? sk.getSecretRef().getPrimaryKeyKey()
-                  : "primaryKey";
-          String groupKey = secretValue(ns, secret, keyName);
-          for (int i = 1; i <= 3; i++) {
-            String id = gid + "-device-" + i;
-            runs.add(
-                register(
-                    "EnrollmentGroup " + gid,
-                    id,
-                    "key derived from the group key",
-                    () ->
-                        client.registerWithSymmetricKey(
-                            id, DeviceKeys.derive(groupKey, id), Optional.empty())));
-          }
-        }
-        case X509 -> {
-          CertificateAuthority ca = null;
-          if (a.getX509().getSigningCertificates() != null) {
-            ca =
-                authorities.get(
-                    ns + "/" + a.getX509().getSigningCertificates().getPrimary().getName());
-          } else if (a.getX509().getCaReferences() != null) {
-            ca = authorities.get("verified:" + a.getX509().getCaReferences().getPrimary());
-          }
-          if (ca != null) {
-            for (int i = 1; i <= 2; i++) {
-              var leaf = ca.issueLeaf(gid + "-device-" + i);
-              runs.add(
-                  register(
-                      "EnrollmentGroup " + gid,
-                      leaf.commonName(),
-                      "X.509 chain to the group certificate",
-                      () -> client.registerWithX509(leaf.chainPem(), leaf.privateKeyPem())));
-            }
-          }
-        }
-      }
-    }
-    return runs;
-  }
-
-  private interface Registration {
-    io.dpsoperator.device.RegistrationResult call() throws Exception;
-  }
-
-  private DeviceRun register(String kind, String id, String via, Registration registration) {
-    table.detach();
-    try {
-      var r = registration.call();
-      options
-          .out()
-          .printf(
-              "Device %-28s %-38s -> %s %s%n",
-              id, "(" + via + ")", r.status(), r.assignedHub() == null ? "" : r.assignedHub());
-      return new DeviceRun(kind, id, via, r.status(), r.assignedHub(), r.errorMessage());
-    } catch (Exception e) {
-      options
-          .out()
-          .printf("Device %-28s %-38s -> failed: %s%n", id, "(" + via + ")", e.getMessage());
-      return new DeviceRun(kind, id, via, "error", null, e.getMessage());
-    }
-  }
-
-  private boolean awaitDeviceStatus(List<DeviceRun> devices, Instant deadline)
+  private boolean awaitDeviceStatus(List<SimulatedDevices.DeviceRun> devices, Instant deadline)
       throws InterruptedException {
     while (Instant.now().isBefore(deadline)) {
       List<StatusTable.Row> rows = rows();
@@ -406,8 +213,9 @@ public final class Demo implements AutoCloseable {
   }
 
   /** Every assigned device shows in its resource's status: the hub, or the group's count. */
-  private boolean statusShowsDevices(List<StatusTable.Row> rows, List<DeviceRun> devices) {
-    for (DeviceRun d : devices) {
+  private boolean statusShowsDevices(
+      List<StatusTable.Row> rows, List<SimulatedDevices.DeviceRun> devices) {
+    for (SimulatedDevices.DeviceRun d : devices) {
       if (!d.assigned()) {
         continue;
       }
@@ -428,7 +236,7 @@ public final class Demo implements AutoCloseable {
       if (r.kind().equals("EnrollmentGroup")) {
         long expected =
             devices.stream()
-                .filter(DeviceRun::assigned)
+                .filter(SimulatedDevices.DeviceRun::assigned)
                 .filter(d -> d.kind().equals("EnrollmentGroup " + r.id()))
                 .count();
         if (expected > 0 && (r.devices() == null || r.devices() < expected)) {
@@ -491,27 +299,13 @@ public final class Demo implements AutoCloseable {
     return Conditions.ready(status).map(c -> c.getReason() + ": " + c.getMessage()).orElse("");
   }
 
-  private String secretValue(String ns, String name, String key) {
-    Secret s = kube.secrets().inNamespace(ns).withName(name).get();
-    if (s == null) {
-      throw new IllegalStateException("Secret " + ns + "/" + name + " not found");
-    }
-    if (s.getData() != null && s.getData().get(key) != null) {
-      return new String(Base64.getDecoder().decode(s.getData().get(key)), StandardCharsets.UTF_8)
-          .trim();
-    }
-    if (s.getStringData() != null && s.getStringData().get(key) != null) {
-      return s.getStringData().get(key).trim();
-    }
-    throw new IllegalStateException("Secret " + ns + "/" + name + " has no key " + key);
-  }
-
-  private int summarize(boolean ready, boolean shown, List<DeviceRun> devices) throws Exception {
+  private int summarize(boolean ready, boolean shown, List<SimulatedDevices.DeviceRun> devices)
+      throws Exception {
     PrintStream out = options.out();
     table.detach();
     List<StatusTable.Row> rows = rows();
     long readyCount = rows.stream().filter(r -> "True".equals(r.ready())).count();
-    long assigned = devices.stream().filter(DeviceRun::assigned).count();
+    long assigned = devices.stream().filter(SimulatedDevices.DeviceRun::assigned).count();
     out.println();
     out.println("Summary");
     out.printf("  resources Ready:  %d/%d%n", readyCount, rows.size());
