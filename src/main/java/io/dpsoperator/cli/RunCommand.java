@@ -126,12 +126,31 @@ public final class RunCommand implements Callable<Integer> {
                   "DPS_OPERATOR_ID_SCOPE", emulator.idScope(),
                   "DPS_OPERATOR_DEVICE_ENDPOINT", emulator.deviceEndpoint()));
       out.println("Embedded DPS emulator (the operator's default DPS):");
-      out.println("  service connection string: " + emulator.serviceConnectionString());
+      out.println(
+          "  service connection string: in "
+              + writePrivately(
+                  emulator.caCertificateFile().resolveSibling("service-connection-string"),
+                  emulator.serviceConnectionString())
+              + " (readable by this user only; it holds the policy key)");
       out.println("  device endpoint:           " + emulator.deviceEndpoint());
       out.println("  ID scope:                  " + emulator.idScope());
       out.println("  CA certificate:            " + emulator.caCertificateFile());
     }
     return new Running(
         config, DpsOperator.start(config, wiring), Optional.ofNullable(emulator), kubernetes);
+  }
+
+  private static java.nio.file.Path writePrivately(java.nio.file.Path file, String content) {
+    try {
+      java.nio.file.Files.deleteIfExists(file);
+      java.nio.file.Files.createFile(
+          file,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      java.nio.file.Files.writeString(file, content + System.lineSeparator());
+      return file;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot write " + file, e);
+    }
   }
 }

@@ -7,7 +7,7 @@ final class Redaction {
   private static final Pattern SIGNATURE =
       Pattern.compile("(?i)(SharedAccessSignature)(\\s*=\\s*|\\s+)[^;\"'\\s]+");
   private static final Pattern SIG =
-      Pattern.compile("(?i)\\b(sig|SharedAccessKey|key)=[^&;\"'\\s]+");
+      Pattern.compile("(?i)\\b(sig|SharedAccessKey|key|code)=[^&;\"'\\s]+");
   private static final Pattern BEARER = Pattern.compile("(?i)(Bearer)\\s+[^\"'\\s]+");
 
   private Redaction() {}

@@ -118,6 +118,57 @@ class IndividualEnrollmentControllerTest {
   }
 
   @Test
+  void generatedKeysNeedNoSecondWriteAndSurviveTheLossOfTheirSecret() {
+    String ns = env.newNamespace();
+    IndividualEnrollment r = apply(enrollment(ns, "generated-02", Fixtures.generatedKeys()));
+    awaitReady(r, "True", "Synced");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                env.kube.secrets().inNamespace(ns).withName("generated-02-dps-keys").get() != null);
+    String etag = inDps("generated-02").orElseThrow().etag();
+    String primary =
+        env.dps
+            .getIndividualEnrollmentAttestationMechanism("generated-02")
+            .symmetricKey()
+            .primaryKey();
+    // Resyncs (every 2 s here) make no DPS write once the keys are in their Secret.
+    await()
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> etag.equals(inDps("generated-02").orElseThrow().etag()));
+
+    env.kube.secrets().inNamespace(ns).withName("generated-02-dps-keys").delete();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Secret again =
+                  env.kube.secrets().inNamespace(ns).withName("generated-02-dps-keys").get();
+              assertThat(again).isNotNull();
+              assertThat(decode(again, "primaryKey")).isEqualTo(primary);
+            });
+    assertThat(inDps("generated-02").orElseThrow().etag())
+        .as("the keys DPS holds were written back, not replaced")
+        .isEqualTo(etag);
+  }
+
+  @Test
+  void aSecretThatIsNotItsOwnIsNeverTakenOver() {
+    String ns = env.newNamespace();
+    env.secret(ns, "taken-01-dps-keys", Map.of("password", "hunter2"));
+    IndividualEnrollment r = apply(enrollment(ns, "taken-01", Fixtures.generatedKeys()));
+    awaitReady(r, "False", "InvalidSpec");
+    assertThat(ready(r).orElseThrow().getMessage()).contains("generatedSecretName");
+    Secret untouched = env.kube.secrets().inNamespace(ns).withName("taken-01-dps-keys").get();
+    assertThat(untouched.getMetadata().getOwnerReferences()).isNullOrEmpty();
+    assertThat(decode(untouched, "password")).isEqualTo("hunter2");
+    assertThat(decode(untouched, "primaryKey")).isNull();
+    assertThat(inDps("taken-01")).isEmpty();
+  }
+
+  @Test
   void keyRotationInSecretReachesDps() {
     String ns = env.newNamespace();
     env.secret(

@@ -144,21 +144,52 @@ public abstract class DpsRecordReconciler<
       Material material = track(resource);
       DpsClient client = connections.clientFor(connectionRef(resource), material);
       Desired<R> desired = desired(resource, material);
-      RecordSync.Outcome<R> outcome =
-          sync.sync(client, id, desired, status.getEtag(), status.getAppliedHash(), kindLabel());
-      R held = outcome.record();
       if (desired.generatedKeysSecret().isPresent()) {
-        writeGeneratedKeys(resource, context, client, id, desired, outcome, material);
+        requireOwnedOrAbsent(resource, desired.generatedKeysSecret().get());
       }
+      String lastEtag = status.getEtag();
+      String lastHash = status.getAppliedHash();
+      if (status.getDpsHost() != null && !status.getDpsHost().equals(client.hostName())) {
+        // Another DPS now: its record is new to the operator; the old one is left in place.
+        String message =
+            "Now syncing to DPS "
+                + client.hostName()
+                + "; the "
+                + kindLabel()
+                + " in "
+                + status.getDpsHost()
+                + " was left in place";
+        LOG.info("{} id={}", message, id);
+        events.warning(resource, Reasons.MOVED_DPS, message);
+        lastEtag = null;
+        lastHash = null;
+      }
+      RecordSync.Outcome<R> outcome =
+          sync.sync(client, id, desired, lastEtag, lastHash, kindLabel());
+      R held = outcome.record();
       for (RecordSync.Change change : outcome.changes()) {
         LOG.info("{} id={}", change.message(), id);
         events.normal(resource, change.reason(), change.message());
       }
+      // Recorded before anything else can fail, so that deletion knows the record is managed.
       status.setEtag(remote().etag(held));
       status.setAppliedHash(outcome.appliedHash());
+      status.setDpsHost(client.hostName());
+      if (desired.generatedKeysSecret().isPresent()) {
+        try {
+          writeGeneratedKeys(resource, context, client, id, desired, outcome, material);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+          throw SyncFailure.retryable(
+              Reasons.SECRET_WRITE_FAILED,
+              "Could not write Secret "
+                  + desired.generatedKeysSecret().get()
+                  + " (HTTP "
+                  + e.getCode()
+                  + "); retrying");
+        }
+      }
       status.setCertificates(desired.certificates().isEmpty() ? null : desired.certificates());
       status.setKeysSecretName(desired.generatedKeysSecret().orElse(null));
-      status.setDpsHost(client.hostName());
       fillStatus(resource, status, held, outcome.wrote(), client);
       Conditions.setReady(
           status, true, Reasons.SYNCED, "DPS holds the desired " + kindLabel(), generation, now);
@@ -297,7 +328,11 @@ public abstract class DpsRecordReconciler<
         new java.util.LinkedHashMap<>(deviceFacts(resource, client));
     data.put("primaryKey", keys.get().primaryKey());
     data.put("secondaryKey", keys.get().secondaryKey());
-    if (material.secret(secretName).filter(existing -> existing.equals(data)).isPresent()) {
+    // Only what the operator writes is compared: keys a user added stay and cause no rewrite.
+    if (material
+        .secret(secretName)
+        .filter(existing -> existing.entrySet().containsAll(data.entrySet()))
+        .isPresent()) {
       return;
     }
     GeneratedKeysSecret.write(context.getClient(), resource, secretName, data);
@@ -305,6 +340,21 @@ public abstract class DpsRecordReconciler<
         resource,
         Reasons.KEYS_WRITTEN,
         "Wrote the DPS-generated keys of " + kindLabel() + " " + id + " to Secret " + secretName);
+  }
+
+  /** The Secret of generated keys must be this resource's own, or not exist yet. */
+  private void requireOwnedOrAbsent(P resource, String secretName) throws SyncFailure {
+    ObjectRef ref = ObjectRef.secret(resource.getMetadata().getNamespace(), secretName);
+    Optional<io.fabric8.kubernetes.api.model.HasMetadata> existing = referenced.object(ref);
+    if (existing.isPresent()
+        && !GeneratedKeysSecret.isControlledBy(existing.get(), resource.getMetadata().getUid())) {
+      throw SyncFailure.terminal(
+          Reasons.INVALID_SPEC,
+          ref
+              + " exists and is not owned by this resource: the operator will not take it over."
+              + " Set attestation.symmetricKey.generatedSecretName to a free name, or reference"
+              + " the Secret with secretRef");
+    }
   }
 
   private void fail(

@@ -120,8 +120,18 @@ public class EnrollmentGroupReconciler
   }
 
   @Override
+  public io.javaoperatorsdk.operator.api.reconciler.DeleteControl cleanup(
+      EnrollmentGroup resource,
+      io.javaoperatorsdk.operator.api.reconciler.Context<EnrollmentGroup> context) {
+    var control = super.cleanup(resource, context);
+    if (control.isRemoveFinalizer()) {
+      lastCounted.remove(resource.getMetadata().getUid());
+    }
+    return control;
+  }
+
+  @Override
   protected void deleteRelated(EnrollmentGroup resource, DpsClient client) {
-    lastCounted.remove(resource.getMetadata().getUid());
     if (resource.getSpec() == null
         || resource.getSpec().getRegistrationsDeletionPolicy()
             != RegistrationsDeletionPolicy.DELETE) {

@@ -44,11 +44,24 @@ public final class GeneratedKeysSecret {
             .withData(encode(data))
             .build();
     var resource = client.secrets().inNamespace(owner.getMetadata().getNamespace()).withName(name);
-    if (resource.get() == null) {
+    Secret existing = resource.get();
+    if (existing == null) {
       client.secrets().inNamespace(owner.getMetadata().getNamespace()).resource(secret).create();
+    } else if (isControlledBy(existing, owner.getMetadata().getUid())) {
+      // Only the data: labels, annotations and other keys a user added are left alone.
+      Secret dataOnly = new SecretBuilder().withData(secret.getData()).build();
+      resource.patch(PatchContext.of(PatchType.JSON_MERGE), dataOnly);
     } else {
-      resource.patch(PatchContext.of(PatchType.JSON_MERGE), secret);
+      throw new IllegalStateException(
+          "Secret " + name + " exists and is not owned by " + owner.getMetadata().getName());
     }
+  }
+
+  /** Whether an object's controller is the resource with this uid. */
+  public static boolean isControlledBy(HasMetadata object, String uid) {
+    return object.getMetadata().getOwnerReferences() != null
+        && object.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && uid.equals(o.getUid()));
   }
 
   private static Map<String, String> encode(Map<String, String> data) {

@@ -87,6 +87,11 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
 
   /** The data of a referenced Secret (decoded) or ConfigMap; empty when it does not exist. */
   public Optional<Map<String, String>> data(ObjectRef ref) {
+    return object(ref).map(ReferencedObjects::dataOf);
+  }
+
+  /** A referenced Secret or ConfigMap; empty when it does not exist. */
+  public Optional<HasMetadata> object(ObjectRef ref) {
     SharedIndexInformer<? extends HasMetadata> informer;
     synchronized (this) {
       Watched w = watched.get(ref);
@@ -98,7 +103,7 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
     } else {
       object = fetch(ref);
     }
-    return Optional.ofNullable(object).map(ReferencedObjects::dataOf);
+    return Optional.ofNullable(object);
   }
 
   /** How many objects are watched (for tests and metrics). */

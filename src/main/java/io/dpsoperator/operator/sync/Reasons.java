@@ -13,6 +13,8 @@ public final class Reasons {
   public static final String DUPLICATE_REGISTRATION_ID = "DuplicateRegistrationId";
   public static final String DUPLICATE_ENROLLMENT_GROUP_ID = "DuplicateEnrollmentGroupId";
   public static final String DELETION_BLOCKED = "DeletionBlocked";
+  public static final String SECRET_WRITE_FAILED = "SecretWriteFailed";
+  public static final String MOVED_DPS = "MovedToAnotherDps";
 
   public static final String CREATED = "Created";
   public static final String UPDATED = "Updated";

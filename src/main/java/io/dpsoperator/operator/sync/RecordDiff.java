@@ -60,11 +60,19 @@ public final class RecordDiff {
     return fields;
   }
 
-  /** SHA-256 over the whole desired record, secret material included, as hex. */
+  /**
+   * SHA-256 over the desired record and its secret material, as hex. The record is hashed without
+   * the keys it may carry, so that "sent without keys, DPS generated them" and "sent with those
+   * keys" hash the same.
+   */
   public static String hash(Object desired, Object keys) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(MAPPER.writeValueAsBytes(desired));
+      ObjectNode record = MAPPER.valueToTree(desired);
+      if (record.get("attestation") instanceof ObjectNode attestation) {
+        attestation.remove("symmetricKey");
+      }
+      sha.update(MAPPER.writeValueAsBytes(record));
       sha.update(MAPPER.writeValueAsString(keys).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {

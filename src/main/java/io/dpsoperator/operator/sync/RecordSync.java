@@ -88,6 +88,21 @@ public final class RecordSync<R> {
       }
       R actual = current.get();
       String etag = remote.etag(actual);
+      if (desired.generatedKeysSecret().isPresent() && desired.keys().isEmpty()) {
+        // Generated keys whose Secret is missing: keep the keys DPS holds (the Secret is written
+        // again from them) rather than sending none, which could make DPS generate new ones.
+        Optional<SymmetricKeyAttestation> held = remote.keys(client, id);
+        if (held.isPresent() && held.get().primaryKey() != null) {
+          desired =
+              new Desired<>(
+                  remote.withKeys(want, held.get()),
+                  held,
+                  desired.generatedKeysSecret(),
+                  desired.certificates());
+          want = desired.record();
+          hash = RecordDiff.hash(want, held.get());
+        }
+      }
       boolean adopting = lastEtag == null;
       boolean outOfBand = !adopting && !Objects.equals(lastEtag, etag);
       if (adopting && changes.stream().noneMatch(c -> c.reason().equals(Reasons.ADOPTED))) {

@@ -3,6 +3,7 @@ package io.dpsoperator.operator.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dpsoperator.dps.DpsException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,6 +27,21 @@ class DpsFailuresTest {
         DpsFailures.classify(new DpsException("op", status, null, "t-1", "DPS said no", null));
     assertThat(f.reason()).isEqualTo(reason);
     assertThat(f.isRetryable()).isEqualTo(retryable);
-    assertThat(f.getMessage()).contains("t-1");
+  }
+
+  @Test
+  void messagesAreStableAcrossRetriesAndCarryNoUrlQuery() {
+    String first =
+        "DPS createOrUpdateIndividualEnrollment failed: HTTP 400, errorCode=400004, trackingId=a1,"
+            + " attempt 1 of 5: Webhook https://fn.example/api/allocate?code=TOPSECRET is invalid";
+    String second = first.replace("trackingId=a1", "trackingId=b2").replace("1 of 5", "2 of 5");
+    SyncFailure a = DpsFailures.classify(new DpsException("op", 400, 400004, "a1", first, null));
+    SyncFailure b = DpsFailures.classify(new DpsException("op", 400, 400004, "b2", second, null));
+    assertThat(a.getMessage()).isEqualTo(b.getMessage());
+    assertThat(a.getMessage())
+        .doesNotContain("TOPSECRET")
+        .doesNotContain("trackingId")
+        .contains("https://fn.example/api/allocate?***")
+        .contains("errorCode=400004");
   }
 }
