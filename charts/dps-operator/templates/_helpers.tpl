@@ -88,7 +88,7 @@ ClusterRole (all namespaces) and the per-namespace Roles.
 # collection deletes it: no delete verb).
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch", "create", "update", "patch"]
+  verbs: ["get", "list", "watch", "create", "patch"]
 # ConfigMaps: TPM endorsement keys. Read only.
 - apiGroups: [""]
   resources: ["configmaps"]
@@ -96,7 +96,4 @@ ClusterRole (all namespaces) and the per-namespace Roles.
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["get", "create", "patch"]
-- apiGroups: ["events.k8s.io"]
-  resources: ["events"]
-  verbs: ["create", "patch"]
 {{- end }}

@@ -204,13 +204,11 @@ final class Manifests {
                 "dpsoperator.io/enrollmentgroups/finalizers",
                 Set.of("update"),
                 "/secrets",
-                Set.of("get", "list", "watch", "create", "update", "patch"),
+                Set.of("get", "list", "watch", "create", "patch"),
                 "/configmaps",
                 Set.of("get", "list", "watch"),
                 "/events",
-                Set.of("get", "create", "patch"),
-                "events.k8s.io/events",
-                Set.of("create", "patch")));
+                Set.of("get", "create", "patch")));
     assertThat(rules).allSatisfy(rule -> assertThat(rule.getResourceNames()).isNullOrEmpty());
   }
 
