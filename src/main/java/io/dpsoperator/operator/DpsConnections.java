@@ -24,6 +24,7 @@ public class DpsConnections implements AutoCloseable {
   private final Function<String, DpsClient> factory;
   private final Optional<String> fixedDefault;
   private final Map<String, DpsClient> clients = new ConcurrentHashMap<>();
+  private final Map<String, String> sources = new java.util.HashMap<>();
 
   /**
    * @param factory makes a client from a connection string
@@ -67,6 +68,9 @@ public class DpsConnections implements AutoCloseable {
               "operator-wide DPS connection string");
     }
     String key = sha256(connectionString);
+    String source =
+        perResource != null ? material.namespace() + "/" + perResource.getName() : "operator-wide";
+    retire(source, key);
     try {
       return clients.computeIfAbsent(key, k -> factory.apply(connectionString));
     } catch (IllegalArgumentException e) {
@@ -74,6 +78,20 @@ public class DpsConnections implements AutoCloseable {
       throw SyncFailure.terminal(
           io.dpsoperator.operator.sync.Reasons.INVALID_SECRET,
           "the DPS connection string is malformed: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Remembers which connection string a Secret holds now; the client of a string no Secret holds
+   * any more (a rotated key) is closed, so rotations do not leak HTTP clients.
+   */
+  private synchronized void retire(String source, String key) {
+    String previous = sources.put(source, key);
+    if (previous != null && !previous.equals(key) && !sources.containsValue(previous)) {
+      DpsClient old = clients.remove(previous);
+      if (old != null) {
+        old.close();
+      }
     }
   }
 

@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSource<Void, P> {
   private static final Logger LOG = LoggerFactory.getLogger(ReferencedObjects.class);
-  private static final long SYNC_TIMEOUT_SECONDS = 10;
 
   private final KubernetesClient client;
   private final Map<ObjectRef, Watched> watched = new HashMap<>();
@@ -44,11 +42,12 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
 
   /**
    * Records what a primary refers to now: starts watching new references and stops watching objects
-   * no resource refers to any more.
+   * no resource refers to any more. It does not wait for a new informer to sync: until it has,
+   * {@link #object} reads the object directly, and the informer's first event triggers the primary
+   * again.
    */
   public void track(ResourceID primary, Collection<ObjectRef> refs) {
     Set<SharedIndexInformer<? extends HasMetadata>> toStop = new HashSet<>();
-    Set<SharedIndexInformer<? extends HasMetadata>> toAwait = new HashSet<>();
     synchronized (this) {
       Set<ObjectRef> now = Set.copyOf(refs);
       Set<ObjectRef> before = byPrimary.getOrDefault(primary, Set.of());
@@ -60,9 +59,6 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
       for (ObjectRef ref : now) {
         Watched w = watched.computeIfAbsent(ref, this::watch);
         w.by().add(primary);
-        if (!w.informer().hasSynced()) {
-          toAwait.add(w.informer());
-        }
       }
       if (now.isEmpty()) {
         byPrimary.remove(primary);
@@ -71,13 +67,6 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
       }
     }
     toStop.forEach(SharedIndexInformer::stop);
-    for (SharedIndexInformer<? extends HasMetadata> informer : toAwait) {
-      try {
-        informer.start().toCompletableFuture().get(SYNC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.debug("Informer not synced yet", e);
-      }
-    }
   }
 
   /** Forgets a primary that is gone. */
