@@ -5,16 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
 import io.dpsoperator.operator.Fixtures;
+import io.dpsoperator.operator.MockKubernetes;
 import io.dpsoperator.operator.sync.Conditions;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,11 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,32 +29,13 @@ class RunCommandTest {
 
   @Test
   void runWithEmbeddedDpsSyncsEnrollmentsAndServesHealth() throws Exception {
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
-    server.init();
+    KubernetesMockServer server = MockKubernetes.crud();
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     KubernetesClient kube = server.createClient();
-    for (String crd :
-        List.of(
-            "individualenrollments.dpsoperator.io-v1.yml",
-            "enrollmentgroups.dpsoperator.io-v1.yml")) {
-      try (InputStream in = Files.newInputStream(Path.of("crds", crd))) {
-        kube.apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .resource(
-                kube.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
-            .create();
-      }
-    }
+    MockKubernetes.installCrds(kube);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     Map<String, String> env =
         Map.of(

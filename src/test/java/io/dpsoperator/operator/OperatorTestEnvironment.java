@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
@@ -24,9 +23,6 @@ import io.fabric8.mockwebserver.ServerResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -96,19 +92,7 @@ public final class OperatorTestEnvironment implements AutoCloseable {
                 .build())
         .always();
     kube = server.createClient();
-    for (String crd :
-        List.of(
-            "individualenrollments.dpsoperator.io-v1.yml",
-            "enrollmentgroups.dpsoperator.io-v1.yml")) {
-      try (InputStream in = Files.newInputStream(Path.of("target/classes/META-INF/fabric8", crd))) {
-        kube.apiextensions()
-            .v1()
-            .customResourceDefinitions()
-            .resource(
-                kube.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
-            .create();
-      }
-    }
+    MockKubernetes.installCrds(kube);
     DpsEmulator.Builder emulatorBuilder =
         DpsEmulator.builder().port(0).linkedHub("hub-a.azure-devices.net", 1);
     emulatorSetup.accept(emulatorBuilder);
