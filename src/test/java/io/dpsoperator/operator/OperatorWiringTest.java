@@ -215,6 +215,50 @@ class OperatorWiringTest {
   }
 
   @Test
+  void aFixedConnectionSecretTakesEffectWithoutUserAction() {
+    env.secret(
+        "watched-b",
+        "keys-5",
+        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.secret(
+        "watched-b",
+        "team-dps",
+        Map.of("connectionString", env.emulator.serviceConnectionString("reader")));
+    env.kube
+        .resource(
+            enrollment(
+                "watched-b",
+                "rotated-01",
+                Fixtures.keysFromSecret("keys-5")
+                    .andThen(
+                        s -> {
+                          ConnectionSecretRef ref = new ConnectionSecretRef();
+                          ref.setName("team-dps");
+                          s.setConnectionSecretRef(ref);
+                        })))
+        .create();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                ready("watched-b", "rotated-01")
+                    .map(c -> "DpsUnauthorized".equals(c.getReason()))
+                    .orElse(false));
+    env.secret(
+        "watched-b",
+        "team-dps",
+        Map.of(
+            "connectionString", env.emulator.serviceConnectionString(DpsEmulator.DEFAULT_POLICY)));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                ready("watched-b", "rotated-01")
+                    .map(c -> "True".equals(c.getStatus()))
+                    .orElse(false));
+  }
+
+  @Test
   void throttlingIsReportedAndRecovers() {
     env.secret(
         "watched-b",
