@@ -54,6 +54,7 @@ public abstract class DpsRecordReconciler<
         P extends CustomResource<? extends DpsRecordSpec, S>, S extends DpsRecordStatus, R>
     implements Reconciler<P>, Cleaner<P> {
   private static final Logger LOG = LoggerFactory.getLogger(DpsRecordReconciler.class);
+  private static final String CLAIMS_INDEX = "dps-claims";
 
   protected final OperatorConfig config;
   protected final DpsConnections connections;
@@ -115,6 +116,8 @@ public abstract class DpsRecordReconciler<
 
   @Override
   public List<EventSource<?, P>> prepareEventSources(EventSourceContext<P> context) {
+    // Resources by the DPS record they claim, so that the duplicate check reads one bucket.
+    context.getPrimaryCache().addIndexer(CLAIMS_INDEX, r -> List.of(claimKey(r)));
     referenced =
         new ReferencedObjects<>(context.getClient(), kindLabel().replace(' ', '-') + "-references");
     return List.of(referenced);
@@ -368,7 +371,14 @@ public abstract class DpsRecordReconciler<
 
   private Optional<P> olderClaimant(P resource, Context<P> context) {
     return Claims.olderClaimant(
-        resource, context.getPrimaryCache().list().toList(), this::dpsId, this::connectionKey);
+        resource,
+        context.getPrimaryCache().byIndex(CLAIMS_INDEX, claimKey(resource)),
+        this::dpsId,
+        this::connectionKey);
+  }
+
+  private String claimKey(P resource) {
+    return connectionKey(resource) + "|" + dpsId(resource).toLowerCase(java.util.Locale.ROOT);
   }
 
   private String connectionKey(P resource) {
