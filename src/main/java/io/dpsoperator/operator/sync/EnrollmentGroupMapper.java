@@ -28,26 +28,15 @@ public final class EnrollmentGroupMapper {
     }
     GroupAttestationSpec a = spec.getAttestation();
     if (a.getType() == io.dpsoperator.api.v1alpha1.GroupAttestationType.SYMMETRIC_KEY) {
-      var sk = a.getSymmetricKey();
       refs.add(
           ObjectRef.secret(
               ns,
-              sk != null && sk.getSecretRef() != null
-                  ? sk.getSecretRef().getName()
-                  : SpecMapper.generatedKeysSecretName(sk, resource.getMetadata().getName())));
+              SpecMapper.keysSecretName(a.getSymmetricKey(), resource.getMetadata().getName())));
     }
-    if (a.getX509() != null && a.getX509().getSigningCertificates() != null) {
-      IndividualEnrollmentMapper.addCert(
-          refs, ns, a.getX509().getSigningCertificates().getPrimary());
-      IndividualEnrollmentMapper.addCert(
-          refs, ns, a.getX509().getSigningCertificates().getSecondary());
+    if (a.getX509() != null) {
+      SpecMapper.addCertificateSecrets(refs, ns, a.getX509().getSigningCertificates());
     }
-    if (spec.getCustomAllocationDefinition() != null
-        && spec.getCustomAllocationDefinition().getWebhookUrlSecretRef() != null) {
-      refs.add(
-          ObjectRef.secret(
-              ns, spec.getCustomAllocationDefinition().getWebhookUrlSecretRef().getName()));
-    }
+    SpecMapper.addWebhookSecret(refs, ns, spec);
     return refs;
   }
 
@@ -70,8 +59,7 @@ public final class EnrollmentGroupMapper {
                 a.getSymmetricKey(), resource.getMetadata().getName(), material);
         keys = source.keys();
         generated = source.generatedSecret();
-        attestation =
-            AttestationMechanism.symmetricKey(keys.orElse(new SymmetricKeyAttestation(null, null)));
+        attestation = source.attestation();
       }
       case X509 -> {
         var x = a.getX509();

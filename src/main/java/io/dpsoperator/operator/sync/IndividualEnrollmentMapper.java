@@ -1,6 +1,5 @@
 package io.dpsoperator.operator.sync;
 
-import io.dpsoperator.api.v1alpha1.CertificateRef;
 import io.dpsoperator.api.v1alpha1.CertificateStatus;
 import io.dpsoperator.api.v1alpha1.IndividualAttestationSpec;
 import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
@@ -31,18 +30,13 @@ public final class IndividualEnrollmentMapper {
     IndividualAttestationSpec a = spec.getAttestation();
     if (a.getSymmetricKey() != null
         || a.getType() == io.dpsoperator.api.v1alpha1.AttestationType.SYMMETRIC_KEY) {
-      var sk = a.getSymmetricKey();
-      if (sk != null && sk.getSecretRef() != null) {
-        refs.add(ObjectRef.secret(ns, sk.getSecretRef().getName()));
-      } else {
-        refs.add(
-            ObjectRef.secret(
-                ns, SpecMapper.generatedKeysSecretName(sk, resource.getMetadata().getName())));
-      }
+      refs.add(
+          ObjectRef.secret(
+              ns,
+              SpecMapper.keysSecretName(a.getSymmetricKey(), resource.getMetadata().getName())));
     }
-    if (a.getX509() != null && a.getX509().getClientCertificates() != null) {
-      addCert(refs, ns, a.getX509().getClientCertificates().getPrimary());
-      addCert(refs, ns, a.getX509().getClientCertificates().getSecondary());
+    if (a.getX509() != null) {
+      SpecMapper.addCertificateSecrets(refs, ns, a.getX509().getClientCertificates());
     }
     if (a.getTpm() != null && a.getTpm().getEndorsementKeyFrom() != null) {
       var from = a.getTpm().getEndorsementKeyFrom();
@@ -53,19 +47,8 @@ public final class IndividualEnrollmentMapper {
         refs.add(ObjectRef.configMap(ns, from.getConfigMapKeyRef().getName()));
       }
     }
-    if (spec.getCustomAllocationDefinition() != null
-        && spec.getCustomAllocationDefinition().getWebhookUrlSecretRef() != null) {
-      refs.add(
-          ObjectRef.secret(
-              ns, spec.getCustomAllocationDefinition().getWebhookUrlSecretRef().getName()));
-    }
+    SpecMapper.addWebhookSecret(refs, ns, spec);
     return refs;
-  }
-
-  static void addCert(List<ObjectRef> refs, String ns, CertificateRef ref) {
-    if (ref != null) {
-      refs.add(ObjectRef.secret(ns, ref.getName()));
-    }
   }
 
   /** The desired DPS record. */
@@ -87,8 +70,7 @@ public final class IndividualEnrollmentMapper {
                 a.getSymmetricKey(), resource.getMetadata().getName(), material);
         keys = source.keys();
         generated = source.generatedSecret();
-        attestation =
-            AttestationMechanism.symmetricKey(keys.orElse(new SymmetricKeyAttestation(null, null)));
+        attestation = source.attestation();
       }
       case X509 -> {
         if (a.getX509() == null || a.getX509().getClientCertificates() == null) {

@@ -6,11 +6,13 @@ import io.dpsoperator.api.v1alpha1.CapabilitiesSpec;
 import io.dpsoperator.api.v1alpha1.CertificateRef;
 import io.dpsoperator.api.v1alpha1.CertificateStatus;
 import io.dpsoperator.api.v1alpha1.CustomAllocationSpec;
+import io.dpsoperator.api.v1alpha1.DpsRecordSpec;
 import io.dpsoperator.api.v1alpha1.InitialTwinSpec;
 import io.dpsoperator.api.v1alpha1.ReprovisionPolicySpec;
 import io.dpsoperator.api.v1alpha1.SymmetricKeyAttestationSpec;
 import io.dpsoperator.api.v1alpha1.X509CertificatesSpec;
 import io.dpsoperator.dps.model.AllocationPolicy;
+import io.dpsoperator.dps.model.AttestationMechanism;
 import io.dpsoperator.dps.model.CustomAllocationDefinition;
 import io.dpsoperator.dps.model.DeviceCapabilities;
 import io.dpsoperator.dps.model.InitialTwin;
@@ -20,9 +22,11 @@ import io.dpsoperator.dps.model.ReprovisionPolicy;
 import io.dpsoperator.dps.model.SymmetricKeyAttestation;
 import io.dpsoperator.dps.model.X509CertificateWithInfo;
 import io.dpsoperator.dps.model.X509Certificates;
+import io.dpsoperator.operator.secrets.ObjectRef;
 import io.dpsoperator.operator.secrets.PemCertificates;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +42,35 @@ public final class SpecMapper {
     return spec != null && spec.getGeneratedSecretName() != null
         ? spec.getGeneratedSecretName()
         : resource + "-dps-keys";
+  }
+
+  /** The Secret that holds a symmetric-key attestation's keys: referenced, or owned. */
+  public static String keysSecretName(SymmetricKeyAttestationSpec spec, String resource) {
+    return spec != null && spec.getSecretRef() != null
+        ? spec.getSecretRef().getName()
+        : generatedKeysSecretName(spec, resource);
+  }
+
+  /** The Secrets holding the primary and secondary certificate, as references. */
+  public static void addCertificateSecrets(
+      List<ObjectRef> refs, String namespace, X509CertificatesSpec certificates) {
+    if (certificates == null) {
+      return;
+    }
+    for (CertificateRef ref :
+        Arrays.asList(certificates.getPrimary(), certificates.getSecondary())) {
+      if (ref != null) {
+        refs.add(ObjectRef.secret(namespace, ref.getName()));
+      }
+    }
+  }
+
+  /** The Secret holding the custom allocation webhook URL, if the spec names one. */
+  public static void addWebhookSecret(List<ObjectRef> refs, String namespace, DpsRecordSpec spec) {
+    CustomAllocationSpec custom = spec.getCustomAllocationDefinition();
+    if (custom != null && custom.getWebhookUrlSecretRef() != null) {
+      refs.add(ObjectRef.secret(namespace, custom.getWebhookUrlSecretRef().getName()));
+    }
   }
 
   /** The keys of a symmetric-key attestation: from the referenced Secret, or generated. */
@@ -72,7 +105,14 @@ public final class SpecMapper {
    * @param generatedSecret the owned Secret, when DPS generates the keys
    */
   public record KeySource(
-      Optional<SymmetricKeyAttestation> keys, Optional<String> generatedSecret) {}
+      Optional<SymmetricKeyAttestation> keys, Optional<String> generatedSecret) {
+
+    /** The attestation to send: these keys, or none so that DPS generates them. */
+    public AttestationMechanism attestation() {
+      return AttestationMechanism.symmetricKey(
+          keys.orElse(new SymmetricKeyAttestation(null, null)));
+    }
+  }
 
   private static void checkKey(String secret, String key, String value) throws SyncFailure {
     if (!isKey(value)) {
