@@ -202,20 +202,15 @@ public final class OkHttpDpsClient implements DpsClient {
   @Override
   public BulkEnrollmentOperationResult runIndividualEnrollmentBulkOperation(
       BulkOperationMode mode, List<IndividualEnrollment> enrollments) {
-    checkBulk(mode, enrollments);
-    ArrayNode items = json.createArrayNode();
-    for (IndividualEnrollment e : enrollments) {
-      Objects.requireNonNull(e, "enrollment");
-      id(e.registrationId(), "registrationId");
-      items.add(bulkItem(mode, e, e.etag(), "enrollment " + e.registrationId()));
-    }
-    ObjectNode body = json.createObjectNode();
-    body.set("enrollments", items);
-    body.put("mode", mode.wire());
-    return send(
+    return bulk(
         "runIndividualEnrollmentBulkOperation",
-        post(url("enrollments"), bytes(body)),
-        BulkEnrollmentOperationResult.class);
+        "enrollments",
+        mode,
+        enrollments,
+        IndividualEnrollment::registrationId,
+        IndividualEnrollment::etag,
+        "registrationId",
+        "enrollment");
   }
 
   // Enrollment groups
@@ -275,20 +270,41 @@ public final class OkHttpDpsClient implements DpsClient {
   @Override
   public BulkEnrollmentOperationResult runEnrollmentGroupBulkOperation(
       BulkOperationMode mode, List<EnrollmentGroup> groups) {
-    checkBulk(mode, groups);
+    return bulk(
+        "runEnrollmentGroupBulkOperation",
+        "enrollmentGroups",
+        mode,
+        groups,
+        EnrollmentGroup::enrollmentGroupId,
+        EnrollmentGroup::etag,
+        "enrollmentGroupId",
+        "enrollment group");
+  }
+
+  /**
+   * A bulk operation on {@code collection} ({@code enrollments} or {@code enrollmentGroups}): the
+   * records go in a body field of that name and to the path of that name.
+   */
+  private <T> BulkEnrollmentOperationResult bulk(
+      String operation,
+      String collection,
+      BulkOperationMode mode,
+      List<T> records,
+      java.util.function.Function<T, String> idOf,
+      java.util.function.Function<T, String> etagOf,
+      String idName,
+      String label) {
+    checkBulk(mode, records);
     ArrayNode items = json.createArrayNode();
-    for (EnrollmentGroup g : groups) {
-      Objects.requireNonNull(g, "group");
-      id(g.enrollmentGroupId(), "enrollmentGroupId");
-      items.add(bulkItem(mode, g, g.etag(), "enrollment group " + g.enrollmentGroupId()));
+    for (T record : records) {
+      Objects.requireNonNull(record, label);
+      id(idOf.apply(record), idName);
+      items.add(bulkItem(mode, record, etagOf.apply(record), label + " " + idOf.apply(record)));
     }
     ObjectNode body = json.createObjectNode();
-    body.set("enrollmentGroups", items);
+    body.set(collection, items);
     body.put("mode", mode.wire());
-    return send(
-        "runEnrollmentGroupBulkOperation",
-        post(url("enrollmentGroups"), bytes(body)),
-        BulkEnrollmentOperationResult.class);
+    return send(operation, post(url(collection), bytes(body)), BulkEnrollmentOperationResult.class);
   }
 
   // Device registration states
