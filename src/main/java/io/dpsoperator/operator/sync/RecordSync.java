@@ -76,9 +76,7 @@ public final class RecordSync<R> {
                   : new Change(
                       Reasons.DRIFT_CORRECTED,
                       "Recreated DPS " + kindLabel + " " + id + ", deleted outside the operator"));
-          Optional<SymmetricKeyAttestation> keys =
-              desired.keys().or(() -> remote.keysOf(created).filter(k -> k.primaryKey() != null));
-          return new Outcome<>(created, keys, RecordDiff.hash(want, keys.orElse(null)), changes);
+          return written(created, want, desired, changes);
         } catch (DpsException e) {
           if (e.isConflict() && attempt < MAX_ATTEMPTS) {
             continue; // created concurrently: read it and compare
@@ -88,10 +86,13 @@ public final class RecordSync<R> {
       }
       R actual = current.get();
       String etag = remote.etag(actual);
+      // The keys DPS holds, once read (a GET hides them); null while not read.
+      Optional<SymmetricKeyAttestation> heldKeys = null;
       if (desired.generatedKeysSecret().isPresent() && desired.keys().isEmpty()) {
         // Generated keys whose Secret is missing: keep the keys DPS holds (the Secret is written
         // again from them) rather than sending none, which could make DPS generate new ones.
         Optional<SymmetricKeyAttestation> held = remote.keys(client, id);
+        heldKeys = held;
         if (held.isPresent() && held.get().primaryKey() != null) {
           desired =
               new Desired<>(
@@ -110,51 +111,36 @@ public final class RecordSync<R> {
       }
       List<String> differing = RecordDiff.differences(want, actual);
       boolean hashChanged = lastHash != null && !lastHash.equals(hash) && !adopting;
-      Optional<SymmetricKeyAttestation> heldKeys = Optional.empty();
       boolean keysDiffer = false;
       if ((adopting || outOfBand) && desired.keys().isPresent()) {
-        try {
-          heldKeys = remote.keys(client, id);
-        } catch (DpsException e) {
-          if (e.isNotFound() && attempt < MAX_ATTEMPTS) {
-            continue; // deleted meanwhile: read again and recreate
+        if (heldKeys == null) {
+          try {
+            heldKeys = remote.keys(client, id);
+          } catch (DpsException e) {
+            if (e.isNotFound() && attempt < MAX_ATTEMPTS) {
+              continue; // deleted meanwhile: read again and recreate
+            }
+            throw e;
           }
-          throw e;
         }
         keysDiffer = !desired.keys().equals(heldKeys);
       }
       if (differing.isEmpty() && !hashChanged && !keysDiffer) {
-        Optional<SymmetricKeyAttestation> keys = desired.keys().or(() -> Optional.empty());
-        return new Outcome<>(
-            actual, keys, adopting || outOfBand ? hash : lastHash == null ? hash : hash, changes);
+        return new Outcome<>(actual, desired.keys(), hash, changes);
       }
       try {
         R updated = remote.put(client, want, IfMatch.etag(etag));
         String what = differing.isEmpty() ? "secret material" : String.join(", ", differing);
-        if (outOfBand || attempt > 1) {
-          changes.add(
-              new Change(
-                  Reasons.DRIFT_CORRECTED,
-                  "Reverted changes made outside the operator to DPS "
-                      + kindLabel
-                      + " "
-                      + id
-                      + " ("
-                      + what
-                      + ")"));
-        } else if (!adopting) {
-          changes.add(
-              new Change(
-                  Reasons.UPDATED, "Updated DPS " + kindLabel + " " + id + " (" + what + ")"));
-        } else {
-          changes.add(
-              new Change(
-                  Reasons.UPDATED,
-                  "Updated adopted DPS " + kindLabel + " " + id + " (" + what + ")"));
-        }
-        Optional<SymmetricKeyAttestation> keys =
-            desired.keys().or(() -> remote.keysOf(updated).filter(k -> k.primaryKey() != null));
-        return new Outcome<>(updated, keys, RecordDiff.hash(want, keys.orElse(null)), changes);
+        boolean drift = outOfBand || attempt > 1;
+        String verb =
+            drift
+                ? "Reverted changes made outside the operator to"
+                : adopting ? "Updated adopted" : "Updated";
+        changes.add(
+            new Change(
+                drift ? Reasons.DRIFT_CORRECTED : Reasons.UPDATED,
+                verb + " DPS " + kindLabel + " " + id + " (" + what + ")"));
+        return written(updated, want, desired, changes);
       } catch (DpsException e) {
         // 412: changed meanwhile; 404: deleted meanwhile. Either way read again and re-apply.
         if (!(e.isPreconditionFailed() || e.isNotFound()) || attempt == MAX_ATTEMPTS) {
@@ -164,5 +150,12 @@ public final class RecordSync<R> {
       }
     }
     throw new IllegalStateException("unreachable");
+  }
+
+  /** The outcome of a write; the answer to a PUT carries the keys DPS generated, if it did. */
+  private Outcome<R> written(R record, R sent, Desired<R> desired, List<Change> changes) {
+    Optional<SymmetricKeyAttestation> keys =
+        desired.keys().or(() -> remote.keysOf(record).filter(k -> k.primaryKey() != null));
+    return new Outcome<>(record, keys, RecordDiff.hash(sent, keys.orElse(null)), changes);
   }
 }
