@@ -80,17 +80,6 @@ public final class DpsOperator implements AutoCloseable {
           startHttpEndpoints,
           clock);
     }
-
-    public Wiring withoutHttpEndpoints() {
-      return new Wiring(
-          kubernetes,
-          meters,
-          defaultConnectionString,
-          extraCaPem,
-          exitOnLostLeadership,
-          false,
-          clock);
-    }
   }
 
   /** Starts the operator; returns once the controllers are running (or waiting for leadership). */
@@ -164,16 +153,6 @@ public final class DpsOperator implements AutoCloseable {
             .setIntervalMultiplier(2)
             .setMaxInterval(Math.max(2000, config.resyncInterval().toMillis()))
             .withoutMaxAttempts());
-  }
-
-  /** The JOSDK operator, for health checks. */
-  public Operator operator() {
-    return operator;
-  }
-
-  /** The port of the health and metrics endpoint, when it runs. */
-  public Optional<Integer> httpPort() {
-    return Optional.ofNullable(endpoints).map(HttpEndpoints::port);
   }
 
   @Override

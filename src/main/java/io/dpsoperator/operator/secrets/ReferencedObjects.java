@@ -95,11 +95,6 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
     return Optional.ofNullable(object);
   }
 
-  /** How many objects are watched (for tests and metrics). */
-  public synchronized int watchedCount() {
-    return watched.size();
-  }
-
   private HasMetadata fetch(ObjectRef ref) {
     return ref.kind() == ObjectRef.Kind.SECRET
         ? client.secrets().inNamespace(ref.namespace()).withName(ref.name()).get()

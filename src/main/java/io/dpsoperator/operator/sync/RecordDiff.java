@@ -27,11 +27,6 @@ public final class RecordDiff {
 
   private RecordDiff() {}
 
-  /** Whether DPS already holds what is desired (keys aside). */
-  public static boolean same(Object desired, Object actual) {
-    return differences(desired, actual).isEmpty();
-  }
-
   /** The top-level fields that differ, for logs and Events (never values). */
   public static List<String> differences(Object desired, Object actual) {
     ObjectNode d = normalize(MAPPER.valueToTree(desired), true);

@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** Maps the spec blocks both kinds share to their DPS wire form. Pure functions. */
@@ -249,15 +248,5 @@ public final class SpecMapper {
     boolean migrate =
         spec == null || spec.getMigrateDeviceData() == null || spec.getMigrateDeviceData();
     return new ReprovisionPolicy(update, migrate);
-  }
-
-  /** Whether a map holds every key. */
-  static boolean hasAll(Map<String, String> data, String... keys) {
-    for (String k : keys) {
-      if (data.get(k) == null) {
-        return false;
-      }
-    }
-    return true;
   }
 }
