@@ -43,10 +43,7 @@ class OperatorBenchmark {
                 "DPS_OPERATOR_RATE_LIMIT_PER_MINUTE",
                 String.valueOf(RATE_LIMIT)))) {
       String ns = env.newNamespace();
-      env.secret(
-          ns,
-          "keys",
-          Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+      env.randomKeysSecret(ns, "keys");
       long start = System.nanoTime();
       for (int i = 0; i < ENROLLMENTS; i++) {
         env.kube.resource(enrollment(ns, "bench-" + i, Fixtures.keysFromSecret("keys"))).create();

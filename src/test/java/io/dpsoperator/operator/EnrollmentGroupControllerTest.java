@@ -210,10 +210,7 @@ class EnrollmentGroupControllerTest {
   @Test
   void driftIsRevertedAndDeletionFollowsPolicies() {
     String ns = env.newNamespace();
-    env.secret(
-        ns,
-        "keys",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret(ns, "keys");
     EnrollmentGroup kept =
         env.kube.resource(group(ns, "drift-group", Fixtures.groupKeysFromSecret("keys"))).create();
     EnrollmentGroup orphan =

@@ -171,10 +171,7 @@ class IndividualEnrollmentControllerTest {
   @Test
   void keyRotationInSecretReachesDps() {
     String ns = env.newNamespace();
-    env.secret(
-        ns,
-        "keys",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret(ns, "keys");
     IndividualEnrollment r = apply(enrollment(ns, "rotating-01", Fixtures.keysFromSecret("keys")));
     awaitReady(r, "True", "Synced");
 
@@ -195,10 +192,7 @@ class IndividualEnrollmentControllerTest {
   @Test
   void specChangeUpdatesDps() {
     String ns = env.newNamespace();
-    env.secret(
-        ns,
-        "keys",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret(ns, "keys");
     IndividualEnrollment r = apply(enrollment(ns, "changing-01", Fixtures.keysFromSecret("keys")));
     awaitReady(r, "True", "Synced");
 
@@ -223,10 +217,7 @@ class IndividualEnrollmentControllerTest {
   @Test
   void outOfBandChangeIsReverted() {
     String ns = env.newNamespace();
-    env.secret(
-        ns,
-        "keys",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret(ns, "keys");
     IndividualEnrollment r = apply(enrollment(ns, "drifting-01", Fixtures.keysFromSecret("keys")));
     awaitReady(r, "True", "Synced");
 
@@ -250,10 +241,7 @@ class IndividualEnrollmentControllerTest {
   @Test
   void outOfBandDeletionIsRecreated() {
     String ns = env.newNamespace();
-    env.secret(
-        ns,
-        "keys",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret(ns, "keys");
     IndividualEnrollment r = apply(enrollment(ns, "deleted-01", Fixtures.keysFromSecret("keys")));
     awaitReady(r, "True", "Synced");
 
@@ -288,14 +276,8 @@ class IndividualEnrollmentControllerTest {
   void duplicateRegistrationIdLeavesDpsToTheOlderResource() {
     String ns1 = env.newNamespace();
     String ns2 = env.newNamespace();
-    env.secret(
-        ns1,
-        "keys",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
-    env.secret(
-        ns2,
-        "keys",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret(ns1, "keys");
+    env.randomKeysSecret(ns2, "keys");
     IndividualEnrollment older = apply(enrollment(ns1, "dup-01", Fixtures.keysFromSecret("keys")));
     awaitReady(older, "True", "Synced");
     String etag = inDps("dup-01").orElseThrow().etag();
@@ -315,10 +297,7 @@ class IndividualEnrollmentControllerTest {
   @Test
   void deletionPolicies() {
     String ns = env.newNamespace();
-    env.secret(
-        ns,
-        "keys",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret(ns, "keys");
     IndividualEnrollment deleted =
         apply(enrollment(ns, "delete-me", Fixtures.keysFromSecret("keys")));
     IndividualEnrollment orphaned =
@@ -341,10 +320,7 @@ class IndividualEnrollmentControllerTest {
   @Test
   void resourceWhoseCredentialsAreGoneCanBeLetGoWithOrphan() {
     String ns = env.newNamespace();
-    env.secret(
-        ns,
-        "keys",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret(ns, "keys");
     env.secret(ns, "my-dps", Map.of("connectionString", env.emulator.serviceConnectionString()));
     IndividualEnrollment r =
         apply(
@@ -387,10 +363,7 @@ class IndividualEnrollmentControllerTest {
     await().atMost(WAIT).until(() -> env.hasEvent(r, "SecretNotFound"));
     assertThat(inDps("late-secret")).isEmpty();
 
-    env.secret(
-        ns,
-        "later",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret(ns, "later");
     awaitReady(r, "True", "Synced");
     assertThat(inDps("late-secret")).isPresent();
   }
@@ -421,10 +394,7 @@ class IndividualEnrollmentControllerTest {
   @Test
   void dpsUnavailableThenBack() {
     String ns = env.newNamespace();
-    env.secret(
-        ns,
-        "keys",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret(ns, "keys");
     env.emulator.faults().failureRate(503, 1.0);
     try {
       IndividualEnrollment r = apply(enrollment(ns, "flaky-01", Fixtures.keysFromSecret("keys")));

@@ -190,6 +190,14 @@ public final class OperatorTestEnvironment implements AutoCloseable {
         .createOr(r -> r.update());
   }
 
+  /** A Secret of two fresh random symmetric keys under the default key names. */
+  public Secret randomKeysSecret(String namespace, String name) {
+    return secret(
+        namespace,
+        name,
+        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+  }
+
   public Secret tlsSecret(String namespace, String name, String certPem) {
     return kube.secrets()
         .inNamespace(namespace)

@@ -81,10 +81,7 @@ class OperatorWiringTest {
   void healthReadinessAndMetricsOnOnePort() throws Exception {
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
     await().atMost(WAIT).until(() -> get("/readyz").statusCode() == 200);
-    env.secret(
-        "watched-a",
-        "keys",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret("watched-a", "keys");
     env.kube
         .resource(enrollment("watched-a", "metered-01", Fixtures.keysFromSecret("keys")))
         .create();
@@ -103,10 +100,7 @@ class OperatorWiringTest {
 
   @Test
   void onlyReferencedSecretsAreListedOrWatched() throws Exception {
-    env.secret(
-        "watched-a",
-        "keys-4",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret("watched-a", "keys-4");
     env.secret("watched-a", "unrelated", Map.of("password", "hunter2"));
     env.kube
         .resource(enrollment("watched-a", "scoped-01", Fixtures.keysFromSecret("keys-4")))
@@ -152,14 +146,8 @@ class OperatorWiringTest {
 
   @Test
   void onlyWatchedNamespacesAreReconciled() {
-    env.secret(
-        "watched-b",
-        "keys",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
-    env.secret(
-        "ignored",
-        "keys",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret("watched-b", "keys");
+    env.randomKeysSecret("ignored", "keys");
     env.kube
         .resource(enrollment("ignored", "ignored-01", Fixtures.keysFromSecret("keys")))
         .create();
@@ -181,10 +169,7 @@ class OperatorWiringTest {
 
   @Test
   void perResourceConnectionWithoutWriteRightIsReportedAsUnauthorized() {
-    env.secret(
-        "watched-a",
-        "keys-2",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret("watched-a", "keys-2");
     env.secret(
         "watched-a",
         "read-only-dps",
@@ -216,10 +201,7 @@ class OperatorWiringTest {
 
   @Test
   void aFixedConnectionSecretTakesEffectWithoutUserAction() {
-    env.secret(
-        "watched-b",
-        "keys-5",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret("watched-b", "keys-5");
     env.secret(
         "watched-b",
         "team-dps",
@@ -260,10 +242,7 @@ class OperatorWiringTest {
 
   @Test
   void throttlingIsReportedAndRecovers() {
-    env.secret(
-        "watched-b",
-        "keys-3",
-        Map.of("primaryKey", Fixtures.randomKey(), "secondaryKey", Fixtures.randomKey()));
+    env.randomKeysSecret("watched-b", "keys-3");
     env.emulator.faults().failureRate(429, 1.0);
     try {
       env.kube
