@@ -122,10 +122,11 @@ public final class DpsOperator implements AutoCloseable {
               }
             });
     operator.register(
-        new IndividualEnrollmentReconciler(config, connections, events, wiring.clock()),
+        new IndividualEnrollmentReconciler(
+            config, connections, events, wiring.meters(), wiring.clock()),
         o -> configure(o, config));
     operator.register(
-        new EnrollmentGroupReconciler(config, connections, events, wiring.clock()),
+        new EnrollmentGroupReconciler(config, connections, events, wiring.meters(), wiring.clock()),
         o -> configure(o, config));
     HttpEndpoints endpoints = null;
     if (wiring.startHttpEndpoints()) {

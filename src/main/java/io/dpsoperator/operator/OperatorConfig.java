@@ -30,7 +30,9 @@ public record OperatorConfig(
     int httpPort,
     String logLevel,
     String logFormat,
-    boolean embeddedDps) {
+    boolean embeddedDps,
+    Duration statusHeartbeat,
+    Duration certificateExpiryWarning) {
 
   /** One configuration key. */
   public record Setting(String key, String defaultValue, String description) {}
@@ -88,7 +90,16 @@ public record OperatorConfig(
           new Setting(
               "DPS_OPERATOR_EMBEDDED_DPS",
               "false",
-              "Start the built-in DPS emulator beside the operator (try-out without Azure)"));
+              "Start the built-in DPS emulator beside the operator (try-out without Azure)"),
+          new Setting(
+              "DPS_OPERATOR_STATUS_HEARTBEAT",
+              "1h",
+              "How often status.lastSyncTime moves while nothing changes (one status write per"
+                  + " resource per interval)"),
+          new Setting(
+              "DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING",
+              "30d",
+              "How long before an X.509 certificate in use expires a Warning Event is recorded"));
 
   /** Reads the configuration from environment variables; unknown keys are ignored. */
   public static OperatorConfig fromEnv(Map<String, String> env) {
@@ -117,7 +128,9 @@ public record OperatorConfig(
         positiveInt("DPS_OPERATOR_HTTP_PORT", v),
         v.get("DPS_OPERATOR_LOG_LEVEL").toUpperCase(java.util.Locale.ROOT),
         oneOf("DPS_OPERATOR_LOG_FORMAT", v, "text", "json"),
-        bool("DPS_OPERATOR_EMBEDDED_DPS", v));
+        bool("DPS_OPERATOR_EMBEDDED_DPS", v),
+        duration("DPS_OPERATOR_STATUS_HEARTBEAT", v),
+        duration("DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING", v));
   }
 
   /** The configuration with every default. */
@@ -169,7 +182,9 @@ public record OperatorConfig(
     return value;
   }
 
-  /** Parses {@code 90s}, {@code 5m}, {@code 1h}, {@code 250ms} or an ISO-8601 duration. */
+  /**
+   * Parses {@code 90s}, {@code 5m}, {@code 1h}, {@code 30d}, {@code 250ms} or an ISO-8601 duration.
+   */
   static Duration duration(String key, Map<String, String> v) {
     String s = v.get(key).trim().toLowerCase(java.util.Locale.ROOT);
     try {
@@ -184,6 +199,8 @@ public record OperatorConfig(
         d = Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
       } else if (s.endsWith("h")) {
         d = Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
+      } else if (s.endsWith("d")) {
+        d = Duration.ofDays(Long.parseLong(s.substring(0, s.length() - 1)));
       } else {
         throw new IllegalArgumentException();
       }

@@ -27,7 +27,9 @@ final class OperatorSettings {
           "DPS_OPERATOR_HTTP_PORT",
           "DPS_OPERATOR_LOG_LEVEL",
           "DPS_OPERATOR_LOG_FORMAT",
-          "DPS_OPERATOR_EMBEDDED_DPS");
+          "DPS_OPERATOR_EMBEDDED_DPS",
+          "DPS_OPERATOR_STATUS_HEARTBEAT",
+          "DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING");
 
   private OperatorSettings() {}
 }

@@ -28,6 +28,18 @@ public class CertificateStatus {
   @JsonPropertyDescription("End of validity (RFC 3339).")
   private String notAfter;
 
+  /** Start of validity (RFC 3339). */
+  @JsonPropertyDescription("Start of validity (RFC 3339).")
+  private String notBefore;
+
+  public String getNotBefore() {
+    return notBefore;
+  }
+
+  public void setNotBefore(String notBefore) {
+    this.notBefore = notBefore;
+  }
+
   public String getRole() {
     return role;
   }

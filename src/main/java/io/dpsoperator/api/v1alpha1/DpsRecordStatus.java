@@ -33,9 +33,13 @@ public abstract class DpsRecordStatus {
   @JsonPropertyDescription("When DPS last changed the record.")
   private String lastUpdatedDateTimeUtc;
 
-  /** When the operator last confirmed that DPS holds the desired record (RFC 3339). */
+  /**
+   * When the operator last confirmed that DPS holds the desired record (RFC 3339). It moves with
+   * every sync that changes the status and, while nothing changes, at least once per status
+   * heartbeat (DPS_OPERATOR_STATUS_HEARTBEAT, 1h by default); a failed sync leaves it as it was.
+   */
   @JsonPropertyDescription(
-      "When the operator last confirmed that DPS holds the desired record (RFC 3339).")
+      "When the operator last confirmed that DPS holds the desired record (RFC 3339). It moves with every sync that changes the status and, while nothing changes, at least once per status heartbeat (DPS_OPERATOR_STATUS_HEARTBEAT, 1h by default); a failed sync leaves it as it was.")
   private String lastSyncTime;
 
   /** For X.509: subject, thumbprint and expiry of the certificates in use. */

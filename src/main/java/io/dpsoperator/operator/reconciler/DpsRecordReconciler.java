@@ -7,12 +7,14 @@ import io.dpsoperator.api.v1alpha1.DpsRecordStatus;
 import io.dpsoperator.dps.DpsClient;
 import io.dpsoperator.dps.DpsException;
 import io.dpsoperator.dps.model.SymmetricKeyAttestation;
+import io.dpsoperator.operator.CertificateExpiryGauges;
 import io.dpsoperator.operator.DpsConnections;
 import io.dpsoperator.operator.EventRecorder;
 import io.dpsoperator.operator.OperatorConfig;
 import io.dpsoperator.operator.secrets.GeneratedKeysSecret;
 import io.dpsoperator.operator.secrets.ObjectRef;
 import io.dpsoperator.operator.secrets.ReferencedObjects;
+import io.dpsoperator.operator.sync.CertificateValidity;
 import io.dpsoperator.operator.sync.Conditions;
 import io.dpsoperator.operator.sync.Desired;
 import io.dpsoperator.operator.sync.DpsFailures;
@@ -20,6 +22,7 @@ import io.dpsoperator.operator.sync.Material;
 import io.dpsoperator.operator.sync.Reasons;
 import io.dpsoperator.operator.sync.RecordSync;
 import io.dpsoperator.operator.sync.RemoteRecords;
+import io.dpsoperator.operator.sync.SpecInvariants;
 import io.dpsoperator.operator.sync.SyncFailure;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -32,6 +35,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,15 +65,21 @@ public abstract class DpsRecordReconciler<
   protected final EventRecorder events;
   protected final Clock clock;
   private final RecordSync<R> sync;
+  private final CertificateExpiryGauges certificateGauges;
   private volatile ReferencedObjects<P> referenced;
 
   protected DpsRecordReconciler(
-      OperatorConfig config, DpsConnections connections, EventRecorder events, Clock clock) {
+      OperatorConfig config,
+      DpsConnections connections,
+      EventRecorder events,
+      MeterRegistry meters,
+      Clock clock) {
     this.config = config;
     this.connections = connections;
     this.events = events;
     this.clock = clock;
     this.sync = new RecordSync<>(remote());
+    this.certificateGauges = new CertificateExpiryGauges(meters, getClass().getSimpleName());
   }
 
   // What each kind supplies.
@@ -78,6 +88,14 @@ public abstract class DpsRecordReconciler<
   protected abstract String kindLabel();
 
   protected abstract String dpsId(P resource);
+
+  /** The spec field of the DPS id, for messages: {@code spec.registrationId}. */
+  protected abstract String dpsIdField();
+
+  /** The DPS id this resource manages, as recorded in its status; null before the first sync. */
+  protected abstract String managedId(S status);
+
+  protected abstract void setManagedId(S status, String id);
 
   protected abstract String duplicateReason();
 
@@ -130,7 +148,10 @@ public abstract class DpsRecordReconciler<
     Instant now = clock.instant();
     Long generation = resource.getMetadata().getGeneration();
     String id = dpsId(resource);
+    boolean confirmed = false;
     try {
+      // The API server's CEL rule may not run: the operator refuses the rename itself.
+      SpecInvariants.sameId(dpsIdField(), managedId(status), id);
       Optional<P> winner = olderClaimant(resource, context);
       if (winner.isPresent()) {
         referenced.untrack(ResourceID.fromResource(resource));
@@ -176,6 +197,7 @@ public abstract class DpsRecordReconciler<
       }
       // Recorded before anything else can fail, so that deletion knows the record is managed.
       status.setEtag(remote().etag(held));
+      setManagedId(status, id);
       status.setAppliedHash(outcome.appliedHash());
       status.setDpsHost(client.hostName());
       if (desired.generatedKeysSecret().isPresent()) {
@@ -194,8 +216,16 @@ public abstract class DpsRecordReconciler<
       status.setCertificates(desired.certificates().isEmpty() ? null : desired.certificates());
       status.setKeysSecretName(desired.generatedKeysSecret().orElse(null));
       fillStatus(resource, status, held, outcome.wrote(), client);
-      Conditions.setReady(
-          status, true, Reasons.SYNCED, "DPS holds the desired " + kindLabel(), generation, now);
+      confirmed = true;
+      CertificateValidity validity =
+          CertificateValidity.of(desired.certificates(), now, config.certificateExpiryWarning());
+      reportCertificates(resource, status, desired, validity, generation, now);
+      if (!desired.certificates().isEmpty() && !validity.anyValid()) {
+        fail(resource, status, validity.reason(), validity.message(kindLabel()), generation, now);
+      } else {
+        Conditions.setReady(
+            status, true, Reasons.SYNCED, "DPS holds the desired " + kindLabel(), generation, now);
+      }
     } catch (SyncFailure failure) {
       fail(resource, status, failure.reason(), failure.getMessage(), generation, now);
       if (failure.isRetryable()) {
@@ -209,7 +239,42 @@ public abstract class DpsRecordReconciler<
       }
     }
     status.setObservedGeneration(generation);
-    return finish(resource, before, status, context, now);
+    return finish(resource, before, status, context, now, confirmed);
+  }
+
+  /**
+   * The {@code CertificatesValid} condition, the expiry metric, and a Warning Event when a
+   * certificate in use is expired, not yet valid, or expires within the warning window.
+   */
+  private void reportCertificates(
+      P resource,
+      S status,
+      Desired<R> desired,
+      CertificateValidity validity,
+      Long generation,
+      Instant now) {
+    certificateGauges.update(
+        resource.getMetadata().getNamespace(),
+        resource.getMetadata().getName(),
+        desired.certificates());
+    if (desired.certificates().isEmpty()) {
+      Conditions.remove(status, Conditions.CERTIFICATES_VALID);
+      return;
+    }
+    String message = validity.message(kindLabel());
+    boolean changed =
+        Conditions.set(
+            status,
+            Conditions.CERTIFICATES_VALID,
+            validity.allValid(),
+            validity.reason(),
+            message,
+            generation,
+            now);
+    if (changed && !validity.reason().equals(Reasons.CERTIFICATES_VALID)) {
+      LOG.info("Certificate problem reason={} message={}", validity.reason(), message);
+      events.warning(resource, validity.reason(), message);
+    }
   }
 
   @Override
@@ -248,8 +313,11 @@ public abstract class DpsRecordReconciler<
   @Override
   public DeleteControl cleanup(P resource, Context<P> context) {
     ResourceID rid = ResourceID.fromResource(resource);
-    String id = dpsId(resource);
     S status = resource.getStatus();
+    certificateGauges.remove(
+        resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+    // The record the operator manages, even if the spec now names another id.
+    String id = status != null && managedId(status) != null ? managedId(status) : dpsId(resource);
     boolean managed = status != null && status.getEtag() != null;
     if (deletionPolicy(resource) == DeletionPolicy.ORPHAN || !managed) {
       if (managed) {
@@ -399,9 +467,24 @@ public abstract class DpsRecordReconciler<
     return Objects.equals(ser.asJson(a), ser.asJson(b));
   }
 
-  private UpdateControl<P> finish(P resource, S before, S status, Context<P> context, Instant now) {
-    if (before == null || !sameStatus(before, status, context)) {
-      status.setLastSyncTime(now.toString());
+  /**
+   * Writes the status when it changed, or when {@code lastSyncTime} is due a heartbeat: it moves
+   * only when DPS was confirmed to hold the desired record, and at most once per heartbeat interval
+   * while nothing else changes, so that an idle resync writes nothing to Kubernetes.
+   */
+  private UpdateControl<P> finish(
+      P resource, S before, S status, Context<P> context, Instant now, boolean confirmed) {
+    boolean changed = before == null || !sameStatus(before, status, context);
+    boolean heartbeatDue =
+        confirmed
+            && (status.getLastSyncTime() == null
+                || !Instant.parse(status.getLastSyncTime())
+                    .plus(config.statusHeartbeat())
+                    .isAfter(now));
+    if (changed || heartbeatDue) {
+      if (confirmed) {
+        status.setLastSyncTime(now.toString());
+      }
       // Patched here rather than through UpdateControl so that the next reconciliation sees this
       // status (etag included) even before the informer delivers it.
       PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(

@@ -34,8 +34,27 @@ public class EnrollmentGroupReconciler
   private final Map<String, Instant> lastCounted = new java.util.concurrent.ConcurrentHashMap<>();
 
   public EnrollmentGroupReconciler(
-      OperatorConfig config, DpsConnections connections, EventRecorder events, Clock clock) {
-    super(config, connections, events, clock);
+      OperatorConfig config,
+      DpsConnections connections,
+      EventRecorder events,
+      io.micrometer.core.instrument.MeterRegistry meters,
+      Clock clock) {
+    super(config, connections, events, meters, clock);
+  }
+
+  @Override
+  protected String dpsIdField() {
+    return "spec.enrollmentGroupId";
+  }
+
+  @Override
+  protected String managedId(EnrollmentGroupStatus status) {
+    return status.getEnrollmentGroupId();
+  }
+
+  @Override
+  protected void setManagedId(EnrollmentGroupStatus status, String id) {
+    status.setEnrollmentGroupId(id);
   }
 
   @Override

@@ -31,8 +31,27 @@ public class IndividualEnrollmentReconciler
         io.dpsoperator.dps.model.IndividualEnrollment> {
 
   public IndividualEnrollmentReconciler(
-      OperatorConfig config, DpsConnections connections, EventRecorder events, Clock clock) {
-    super(config, connections, events, clock);
+      OperatorConfig config,
+      DpsConnections connections,
+      EventRecorder events,
+      io.micrometer.core.instrument.MeterRegistry meters,
+      Clock clock) {
+    super(config, connections, events, meters, clock);
+  }
+
+  @Override
+  protected String dpsIdField() {
+    return "spec.registrationId";
+  }
+
+  @Override
+  protected String managedId(IndividualEnrollmentStatus status) {
+    return status.getRegistrationId();
+  }
+
+  @Override
+  protected void setManagedId(IndividualEnrollmentStatus status, String id) {
+    status.setRegistrationId(id);
   }
 
   @Override

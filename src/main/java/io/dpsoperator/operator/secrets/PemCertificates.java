@@ -29,7 +29,15 @@ public final class PemCertificates {
     if (!m.find()) {
       throw new IllegalArgumentException("no PEM certificate (-----BEGIN CERTIFICATE-----) found");
     }
-    byte[] der = Base64.getMimeDecoder().decode(m.group(1).replaceAll("\\s", ""));
+    byte[] der;
+    try {
+      der = Base64.getMimeDecoder().decode(m.group(1).replaceAll("\\s", ""));
+    } catch (IllegalArgumentException e) {
+      // The decoder's own words ("Last unit does not have enough valid bits") help nobody.
+      throw new IllegalArgumentException(
+          "the base64 body of the PEM certificate is malformed (truncated or edited?); export the"
+              + " certificate again");
+    }
     try {
       return (X509Certificate)
           CertificateFactory.getInstance("X.509")

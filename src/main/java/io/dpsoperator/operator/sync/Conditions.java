@@ -8,9 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The {@code Ready} condition in the Kubernetes shape. */
+/** The conditions of a status in the Kubernetes shape: {@code Ready}, {@code CertificatesValid}. */
 public final class Conditions {
   public static final String READY = "Ready";
+
+  /** X.509 resources only: whether every certificate in use is within its validity period. */
+  public static final String CERTIFICATES_VALID = "CertificatesValid";
 
   private Conditions() {}
 
@@ -26,13 +29,29 @@ public final class Conditions {
       String message,
       Long generation,
       Instant now) {
+    return set(status, READY, ready, reason, message, generation, now);
+  }
+
+  /**
+   * Sets a condition; {@code lastTransitionTime} moves only when the status value flips.
+   *
+   * @return whether anything changed
+   */
+  public static boolean set(
+      DpsRecordStatus status,
+      String type,
+      boolean ready,
+      String reason,
+      String message,
+      Long generation,
+      Instant now) {
     List<Condition> conditions =
         status.getConditions() == null
             ? new ArrayList<>()
             : new ArrayList<>(status.getConditions());
     String value = ready ? "True" : "False";
     Optional<Condition> existing =
-        conditions.stream().filter(c -> READY.equals(c.getType())).findFirst();
+        conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
     String transition =
         existing
             .filter(c -> value.equals(c.getStatus()))
@@ -40,7 +59,7 @@ public final class Conditions {
             .orElse(now.toString());
     Condition next =
         new ConditionBuilder()
-            .withType(READY)
+            .withType(type)
             .withStatus(value)
             .withReason(reason)
             .withMessage(message)
@@ -54,6 +73,25 @@ public final class Conditions {
     conditions.add(next);
     status.setConditions(conditions);
     return true;
+  }
+
+  /** Removes a condition; returns whether it was there. */
+  public static boolean remove(DpsRecordStatus status, String type) {
+    if (status.getConditions() == null
+        || status.getConditions().stream().noneMatch(c -> type.equals(c.getType()))) {
+      return false;
+    }
+    status.setConditions(
+        new ArrayList<>(
+            status.getConditions().stream().filter(c -> !type.equals(c.getType())).toList()));
+    return true;
+  }
+
+  /** A condition, if set. */
+  public static Optional<Condition> get(DpsRecordStatus status, String type) {
+    return status == null || status.getConditions() == null
+        ? Optional.empty()
+        : status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
   /** The Ready condition, if set. */

@@ -48,6 +48,7 @@ public final class EnrollmentGroupMapper {
       throw SyncFailure.terminal(Reasons.INVALID_SPEC, "spec.attestation.type is required");
     }
     GroupAttestationSpec a = spec.getAttestation();
+    SpecInvariants.check(a, spec);
     List<CertificateStatus> certificates = new ArrayList<>();
     Optional<SymmetricKeyAttestation> keys = Optional.empty();
     Optional<String> generated = Optional.empty();

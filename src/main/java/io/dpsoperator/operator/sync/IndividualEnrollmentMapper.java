@@ -59,6 +59,7 @@ public final class IndividualEnrollmentMapper {
       throw SyncFailure.terminal(Reasons.INVALID_SPEC, "spec.attestation.type is required");
     }
     IndividualAttestationSpec a = spec.getAttestation();
+    SpecInvariants.check(a, spec);
     List<CertificateStatus> certificates = new ArrayList<>();
     Optional<SymmetricKeyAttestation> keys = Optional.empty();
     Optional<String> generated = Optional.empty();
@@ -112,27 +113,49 @@ public final class IndividualEnrollmentMapper {
       throw SyncFailure.terminal(Reasons.INVALID_SPEC, "attestation.tpm is required for type tpm");
     }
     String ek = tpm.getEndorsementKey();
+    String source = "spec.attestation.tpm.endorsementKey";
     if (ek == null && tpm.getEndorsementKeyFrom() != null) {
       var from = tpm.getEndorsementKeyFrom();
-      ek =
-          from.getSecretKeyRef() != null
-              ? material.secretValue(
-                  from.getSecretKeyRef().getName(),
-                  from.getSecretKeyRef().getKey(),
-                  "TPM endorsement key")
-              : material.configMapValue(
-                  from.getConfigMapKeyRef().getName(),
-                  from.getConfigMapKeyRef().getKey(),
-                  "TPM endorsement key");
+      if (from.getSecretKeyRef() != null) {
+        ek =
+            material.secretValue(
+                from.getSecretKeyRef().getName(),
+                from.getSecretKeyRef().getKey(),
+                "TPM endorsement key");
+        source =
+            "key '"
+                + from.getSecretKeyRef().getKey()
+                + "' of Secret "
+                + from.getSecretKeyRef().getName();
+      } else {
+        ek =
+            material.configMapValue(
+                from.getConfigMapKeyRef().getName(),
+                from.getConfigMapKeyRef().getKey(),
+                "TPM endorsement key");
+        source =
+            "key '"
+                + from.getConfigMapKeyRef().getKey()
+                + "' of ConfigMap "
+                + from.getConfigMapKeyRef().getName();
+      }
     }
     if (ek == null) {
       throw SyncFailure.terminal(
-          Reasons.INVALID_SPEC, "attestation.tpm needs endorsementKey or endorsementKeyFrom");
+          Reasons.INVALID_SPEC, "spec.attestation.tpm needs endorsementKey or endorsementKeyFrom");
     }
     try {
-      java.util.Base64.getDecoder().decode(ek.replaceAll("\\s", ""));
+      if (java.util.Base64.getDecoder().decode(ek.replaceAll("\\s", "")).length == 0) {
+        throw new IllegalArgumentException();
+      }
     } catch (IllegalArgumentException e) {
-      throw SyncFailure.terminal(Reasons.INVALID_SECRET, "the TPM endorsement key is not base64");
+      // Inline, the spec is wrong; from a Secret or ConfigMap, the referenced value is.
+      throw SyncFailure.terminal(
+          tpm.getEndorsementKey() != null ? Reasons.INVALID_SPEC : Reasons.INVALID_SECRET,
+          "the TPM endorsement key in "
+              + source
+              + " is not valid base64: copy it again from the device (tpm_device_provision or"
+              + " the TPM's EKpub), base64-encoded");
     }
     return new TpmAttestation(ek.replaceAll("\\s", ""), tpm.getStorageRootKey());
   }

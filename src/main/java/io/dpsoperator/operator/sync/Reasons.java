@@ -15,6 +15,10 @@ public final class Reasons {
   public static final String DELETION_BLOCKED = "DeletionBlocked";
   public static final String SECRET_WRITE_FAILED = "SecretWriteFailed";
   public static final String MOVED_DPS = "MovedToAnotherDps";
+  public static final String CERTIFICATE_EXPIRED = "CertificateExpired";
+  public static final String CERTIFICATE_NOT_YET_VALID = "CertificateNotYetValid";
+  public static final String CERTIFICATE_EXPIRING_SOON = "CertificateExpiringSoon";
+  public static final String CERTIFICATES_VALID = "CertificatesValid";
 
   public static final String CREATED = "Created";
   public static final String UPDATED = "Updated";

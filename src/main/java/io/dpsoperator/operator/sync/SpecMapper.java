@@ -166,6 +166,7 @@ public final class SpecMapper {
     s.setSubject(cert.getSubjectX500Principal().getName());
     s.setIssuer(cert.getIssuerX500Principal().getName());
     s.setSha256Thumbprint(PemCertificates.sha256(cert));
+    s.setNotBefore(cert.getNotBefore().toInstant().toString());
     s.setNotAfter(cert.getNotAfter().toInstant().toString());
     statuses.add(s);
     return new X509CertificateWithInfo(PemCertificates.toPem(cert), null);
