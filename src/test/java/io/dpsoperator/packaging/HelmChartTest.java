@@ -72,6 +72,8 @@ class HelmChartTest {
     assertThat(env(container))
         .containsExactlyInAnyOrderEntriesOf(
             Map.ofEntries(
+                Map.entry("DPS_OPERATOR_STATUS_HEARTBEAT", "1h"),
+                Map.entry("DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING", "30d"),
                 Map.entry("DPS_OPERATOR_NAMESPACE", "fieldRef:metadata.namespace"),
                 Map.entry("DPS_OPERATOR_CONNECTION_SECRET", "dps-connection"),
                 Map.entry("DPS_OPERATOR_CONNECTION_SECRET_KEY", "connectionString"),
@@ -392,7 +394,12 @@ class HelmChartTest {
         Arguments.of("http:\n  port: 8081\n", "DPS_OPERATOR_HTTP_PORT", "8081"),
         Arguments.of("logging:\n  level: DEBUG\n", "DPS_OPERATOR_LOG_LEVEL", "DEBUG"),
         Arguments.of("logging:\n  format: json\n", "DPS_OPERATOR_LOG_FORMAT", "json"),
-        Arguments.of("embeddedDps: true\n", "DPS_OPERATOR_EMBEDDED_DPS", "true"));
+        Arguments.of("embeddedDps: true\n", "DPS_OPERATOR_EMBEDDED_DPS", "true"),
+        Arguments.of("resync:\n  statusHeartbeat: 2h\n", "DPS_OPERATOR_STATUS_HEARTBEAT", "2h"),
+        Arguments.of(
+            "certificates:\n  expiryWarning: 14d\n",
+            "DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING",
+            "14d"));
   }
 
   @ParameterizedTest(name = "{1}")
