@@ -378,6 +378,7 @@ class HelmChartTest {
         Arguments.of(
             "dps:\n  rateLimitPerMinute: 250000\n", "DPS_OPERATOR_RATE_LIMIT_PER_MINUTE", "250000"),
         Arguments.of("dps:\n  requestTimeout: 1500ms\n", "DPS_OPERATOR_REQUEST_TIMEOUT", "1500ms"),
+        Arguments.of("dps:\n  connectTimeout: 750ms\n", "DPS_OPERATOR_CONNECT_TIMEOUT", "750ms"),
         Arguments.of(
             "dps:\n  caBundle:\n    secretName: ca\n",
             "DPS_OPERATOR_CA_BUNDLE_FILE",
