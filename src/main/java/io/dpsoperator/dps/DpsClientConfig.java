@@ -18,6 +18,8 @@ import java.util.function.LongSupplier;
  * @param caBundlePath a file with extra trusted CA certificates (PEM), read when the client is
  *     made; at most one of the two CA bundle settings is set
  * @param requestTimeout the time limit of one HTTP attempt, connect to last byte
+ * @param connectTimeout the time limit of opening a connection (TCP), within {@code
+ *     requestTimeout}; defaults to {@code requestTimeout}
  * @param maxRetries how many times a retryable failure (network, timeout, 429, 5xx) is retried
  * @param baseBackoff the first retry's backoff ceiling; it doubles per retry (full jitter)
  * @param maxBackoff the largest wait between attempts, also the cap on {@code Retry-After}
@@ -38,6 +40,7 @@ public record DpsClientConfig(
     String caBundlePem,
     Path caBundlePath,
     Duration requestTimeout,
+    Duration connectTimeout,
     int maxRetries,
     Duration baseBackoff,
     Duration maxBackoff,
@@ -75,6 +78,10 @@ public record DpsClientConfig(
       caBundlePem = null;
     }
     requirePositive(requestTimeout, "requestTimeout");
+    if (connectTimeout == null) {
+      connectTimeout = requestTimeout;
+    }
+    requirePositive(connectTimeout, "connectTimeout");
     if (maxRetries < 0) {
       throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
     }
@@ -135,6 +142,7 @@ public record DpsClientConfig(
     b.caBundlePem = caBundlePem;
     b.caBundlePath = caBundlePath;
     b.requestTimeout = requestTimeout;
+    b.connectTimeout = connectTimeout;
     b.maxRetries = maxRetries;
     b.baseBackoff = baseBackoff;
     b.maxBackoff = maxBackoff;
@@ -179,6 +187,8 @@ public record DpsClientConfig(
         + (caBundlePath != null ? caBundlePath : caBundlePem != null ? "<pem>" : "none")
         + ", requestTimeout="
         + requestTimeout
+        + ", connectTimeout="
+        + connectTimeout
         + ", maxRetries="
         + maxRetries
         + ", baseBackoff="
@@ -208,6 +218,7 @@ public record DpsClientConfig(
     private String caBundlePem;
     private Path caBundlePath;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration connectTimeout;
     private int maxRetries = DEFAULT_MAX_RETRIES;
     private Duration baseBackoff = DEFAULT_BASE_BACKOFF;
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
@@ -240,6 +251,12 @@ public record DpsClientConfig(
 
     public Builder requestTimeout(Duration v) {
       this.requestTimeout = v;
+      return this;
+    }
+
+    /** The time limit of opening a connection; unset, it is the request timeout. */
+    public Builder connectTimeout(Duration v) {
+      this.connectTimeout = v;
       return this;
     }
 
@@ -316,6 +333,7 @@ public record DpsClientConfig(
           caBundlePem,
           caBundlePath,
           requestTimeout,
+          connectTimeout,
           maxRetries,
           baseBackoff,
           maxBackoff,

@@ -1,5 +1,8 @@
 package io.dpsoperator.dps;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * A failed DPS call: the HTTP status (0 when no answer arrived), the DPS {@code errorCode}, the
  * {@code trackingId} and whether retrying may help. Its message never contains key material.
@@ -9,6 +12,7 @@ public class DpsException extends RuntimeException {
   private final int status;
   private final Integer errorCode;
   private final String trackingId;
+  private final Duration retryAfter;
 
   public DpsException(
       String operation,
@@ -17,11 +21,26 @@ public class DpsException extends RuntimeException {
       String trackingId,
       String message,
       Throwable cause) {
+    this(operation, status, errorCode, trackingId, message, cause, null);
+  }
+
+  /**
+   * A failure with the wait DPS asked for ({@code Retry-After}), or null when it asked for none.
+   */
+  public DpsException(
+      String operation,
+      int status,
+      Integer errorCode,
+      String trackingId,
+      String message,
+      Throwable cause,
+      Duration retryAfter) {
     super(message, cause);
     this.operation = operation;
     this.status = status;
     this.errorCode = errorCode;
     this.trackingId = trackingId;
+    this.retryAfter = retryAfter;
   }
 
   /** The operation that failed, e.g. {@code getIndividualEnrollment}. */
@@ -42,6 +61,11 @@ public class DpsException extends RuntimeException {
   /** The DPS tracking id, if DPS sent one. */
   public String trackingId() {
     return trackingId;
+  }
+
+  /** How long DPS asked callers to wait ({@code Retry-After}), if it said. */
+  public Optional<Duration> retryAfter() {
+    return Optional.ofNullable(retryAfter);
   }
 
   /** Network failure, timeout, 429 or 5xx. */

@@ -96,7 +96,7 @@ public final class OkHttpDpsClient implements DpsClient {
     OkHttpClient.Builder builder =
         new OkHttpClient.Builder()
             .callTimeout(config.requestTimeout())
-            .connectTimeout(config.requestTimeout())
+            .connectTimeout(config.connectTimeout())
             .readTimeout(config.requestTimeout())
             .writeTimeout(config.requestTimeout())
             // This class retries itself, counting each attempt against the rate limit.
@@ -498,8 +498,8 @@ public final class OkHttpDpsClient implements DpsClient {
           listener.onAttempt(operation, attempt, response.code(), trackingId);
           return parse(operation, response, body, trackingId, reader);
         }
-        failure = httpFailure(operation, response, body, attempt, maxAttempts);
         retryAfter = retryAfter(response.header(HIDDEN_RETRY_AFTER, response.header(RETRY_AFTER)));
+        failure = httpFailure(operation, response, body, attempt, maxAttempts, retryAfter);
       } catch (IOException e) {
         failure = ioFailure(operation, e, attempt, maxAttempts);
       }
@@ -587,7 +587,12 @@ public final class OkHttpDpsClient implements DpsClient {
   }
 
   private DpsException httpFailure(
-      String operation, Response response, byte[] body, int attempt, int maxAttempts) {
+      String operation,
+      Response response,
+      byte[] body,
+      int attempt,
+      int maxAttempts,
+      Duration retryAfter) {
     ProvisioningServiceErrorDetails details = null;
     if (body.length > 0) {
       try {
@@ -626,7 +631,7 @@ public final class OkHttpDpsClient implements DpsClient {
       text.append(": ").append(Redaction.redact(abbreviate(message)));
     }
     return new DpsException(
-        operation, response.code(), errorCode, trackingId, text.toString(), null);
+        operation, response.code(), errorCode, trackingId, text.toString(), null, retryAfter);
   }
 
   /** A rejected server certificate will not heal within a retry budget; fail fast. */

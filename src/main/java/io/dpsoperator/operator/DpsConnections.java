@@ -16,8 +16,8 @@ import java.util.function.Function;
 
 /**
  * Chooses the DPS a resource lives in: the operator-wide connection Secret, or the resource's own
- * {@code connectionSecretRef}; and keeps one client per connection string, all sharing the
- * client-side rate limiter.
+ * {@code connectionSecretRef}; and keeps one client per connection string (the factory gives the
+ * clients of one DPS host one rate limiter and one circuit breaker).
  */
 public class DpsConnections implements AutoCloseable {
   private final OperatorConfig config;

@@ -1,9 +1,5 @@
 package io.dpsoperator.operator;
 
-import io.dpsoperator.dps.DpsClient;
-import io.dpsoperator.dps.DpsClientConfig;
-import io.dpsoperator.dps.DpsClients;
-import io.dpsoperator.dps.DpsRateLimiter;
 import io.dpsoperator.operator.reconciler.EnrollmentGroupReconciler;
 import io.dpsoperator.operator.reconciler.IndividualEnrollmentReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,20 +9,21 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator, wired: both controllers on one JOSDK {@link Operator}, DPS clients sharing one rate
- * limiter, Events, and the health and metrics endpoint. {@code run}, the demo and the tests start
- * it the same way.
+ * The operator, wired: both controllers on one JOSDK {@link Operator}, DPS clients from {@link
+ * DpsClientFactory} (one rate limiter and circuit breaker per DPS), Events, and the health and
+ * metrics endpoint. {@code run}, the demo and the tests start it the same way.
  */
 public final class DpsOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DpsOperator.class);
+
+  /** Reconcile threads, shared by both controllers. */
+  static final int RECONCILE_THREADS = 10;
 
   private final Operator operator;
   private final DpsConnections connections;
@@ -84,17 +81,8 @@ public final class DpsOperator implements AutoCloseable {
 
   /** Starts the operator; returns once the controllers are running (or waiting for leadership). */
   public static DpsOperator start(OperatorConfig config, Wiring wiring) {
-    DpsRateLimiter limiter = DpsRateLimiter.perMinute(config.rateLimitPerMinute());
-    Function<String, DpsClient> factory =
-        connectionString -> {
-          DpsClientConfig.Builder b =
-              DpsClientConfig.builder(connectionString)
-                  .requestTimeout(config.requestTimeout())
-                  .rateLimiter(limiter);
-          config.caBundleFile().ifPresent(f -> b.caBundlePath(Path.of(f)));
-          wiring.extraCaPem().ifPresent(b::caBundlePem);
-          return DpsClients.create(b.build(), wiring.meters());
-        };
+    DpsClientFactory factory =
+        new DpsClientFactory(config, wiring.extraCaPem(), wiring.meters(), RECONCILE_THREADS);
     DpsConnections connections =
         new DpsConnections(config, factory, wiring.defaultConnectionString());
     EventRecorder events = new EventRecorder(wiring.kubernetes(), wiring.clock());
@@ -107,7 +95,7 @@ public final class DpsOperator implements AutoCloseable {
                   .withCloseClientOnStop(false)
                   // Per-resource meters would grow with the number of enrollments: aggregate only.
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(wiring.meters()))
-                  .withConcurrentReconciliationThreads(10);
+                  .withConcurrentReconciliationThreads(RECONCILE_THREADS);
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(
                     new LeaderElectionConfiguration(

@@ -22,6 +22,7 @@ public record OperatorConfig(
     Duration groupStatusInterval,
     int rateLimitPerMinute,
     Duration requestTimeout,
+    Duration connectTimeout,
     Optional<String> caBundleFile,
     Optional<String> idScope,
     String deviceEndpoint,
@@ -64,8 +65,13 @@ public record OperatorConfig(
           new Setting(
               "DPS_OPERATOR_RATE_LIMIT_PER_MINUTE",
               "1000",
-              "DPS service operations per minute, shared by all reconcilers"),
-          new Setting("DPS_OPERATOR_REQUEST_TIMEOUT", "30s", "Timeout of one DPS request"),
+              "DPS service operations per minute per DPS instance, shared by all reconcilers"),
+          new Setting(
+              "DPS_OPERATOR_REQUEST_TIMEOUT",
+              "5s",
+              "Timeout of one DPS request, connect to last byte (the client does not retry)"),
+          new Setting(
+              "DPS_OPERATOR_CONNECT_TIMEOUT", "2s", "Timeout of opening a connection to DPS"),
           new Setting(
               "DPS_OPERATOR_CA_BUNDLE_FILE",
               "",
@@ -120,6 +126,7 @@ public record OperatorConfig(
         duration("DPS_OPERATOR_GROUP_STATUS_INTERVAL", v),
         positiveInt("DPS_OPERATOR_RATE_LIMIT_PER_MINUTE", v),
         duration("DPS_OPERATOR_REQUEST_TIMEOUT", v),
+        duration("DPS_OPERATOR_CONNECT_TIMEOUT", v),
         optional(v.get("DPS_OPERATOR_CA_BUNDLE_FILE")),
         optional(v.get("DPS_OPERATOR_ID_SCOPE")),
         v.get("DPS_OPERATOR_DEVICE_ENDPOINT"),

@@ -81,7 +81,8 @@ class HelmChartTest {
                 Map.entry("DPS_OPERATOR_RESYNC_INTERVAL", "5m"),
                 Map.entry("DPS_OPERATOR_GROUP_STATUS_INTERVAL", "10m"),
                 Map.entry("DPS_OPERATOR_RATE_LIMIT_PER_MINUTE", "1000"),
-                Map.entry("DPS_OPERATOR_REQUEST_TIMEOUT", "30s"),
+                Map.entry("DPS_OPERATOR_REQUEST_TIMEOUT", "5s"),
+                Map.entry("DPS_OPERATOR_CONNECT_TIMEOUT", "2s"),
                 Map.entry("DPS_OPERATOR_CA_BUNDLE_FILE", ""),
                 Map.entry("DPS_OPERATOR_ID_SCOPE", ""),
                 Map.entry("DPS_OPERATOR_DEVICE_ENDPOINT", "global.azure-devices-provisioning.net"),
@@ -379,6 +380,7 @@ class HelmChartTest {
         Arguments.of(
             "dps:\n  rateLimitPerMinute: 250000\n", "DPS_OPERATOR_RATE_LIMIT_PER_MINUTE", "250000"),
         Arguments.of("dps:\n  requestTimeout: 1500ms\n", "DPS_OPERATOR_REQUEST_TIMEOUT", "1500ms"),
+        Arguments.of("dps:\n  connectTimeout: 750ms\n", "DPS_OPERATOR_CONNECT_TIMEOUT", "750ms"),
         Arguments.of(
             "dps:\n  caBundle:\n    secretName: ca\n",
             "DPS_OPERATOR_CA_BUNDLE_FILE",
