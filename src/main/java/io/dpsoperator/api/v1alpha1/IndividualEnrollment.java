@@ -1,6 +1,8 @@
 package io.dpsoperator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.dpsoperator.api.v1alpha1.tolerant.TolerantSpecDeserializer;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -57,6 +59,16 @@ public class IndividualEnrollment
   @JsonPropertyDescription("The desired DPS individual enrollment.")
   public IndividualEnrollmentSpec getSpec() {
     return super.getSpec();
+  }
+
+  /**
+   * Read leniently: a spec the model cannot hold does not fail the read of the resource (which
+   * would stop the informer and the operator) but is marked {@link DpsRecordSpec#unreadable()}.
+   */
+  @Override
+  @JsonDeserialize(using = TolerantSpecDeserializer.ForIndividualEnrollment.class)
+  public void setSpec(IndividualEnrollmentSpec spec) {
+    super.setSpec(spec);
   }
 
   /** What the operator observed: DPS record, device registration, conditions. */
