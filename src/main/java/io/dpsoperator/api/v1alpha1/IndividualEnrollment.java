@@ -3,6 +3,7 @@ package io.dpsoperator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.dpsoperator.api.v1alpha1.tolerant.TolerantSpecDeserializer;
+import io.dpsoperator.api.v1alpha1.tolerant.TolerantStatusDeserializer;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -77,5 +78,15 @@ public class IndividualEnrollment
       "What the operator observed: DPS record, device registration, conditions.")
   public IndividualEnrollmentStatus getStatus() {
     return super.getStatus();
+  }
+
+  /**
+   * Read leniently: status fields the model cannot hold are left out rather than failing the read
+   * of the resource.
+   */
+  @Override
+  @JsonDeserialize(using = TolerantStatusDeserializer.ForIndividualEnrollment.class)
+  public void setStatus(IndividualEnrollmentStatus status) {
+    super.setStatus(status);
   }
 }

@@ -279,4 +279,17 @@ class TolerantSpecDeserializerTest {
                 .describe())
         .isEqualTo("spec.a is 1, expected a string");
   }
+
+  @Test
+  void statusFieldsThatCannotBeReadAreLeftOut() {
+    ObjectNode resource = good();
+    ObjectNode status = (ObjectNode) resource.get("status");
+    status.put("conditions", "oops");
+    status.put("observedGeneration", "seven");
+    IndividualEnrollment r = readIndividual(resource);
+    assertThat(r.getSpec().unreadable()).isEmpty();
+    assertThat(r.getStatus().getEtag()).isEqualTo("abc");
+    assertThat(r.getStatus().getConditions()).isNull();
+    assertThat(r.getStatus().getObservedGeneration()).isNull();
+  }
 }
