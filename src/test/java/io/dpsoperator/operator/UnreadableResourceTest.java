@@ -11,7 +11,11 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -171,6 +175,50 @@ class UnreadableResourceTest {
     assertThat(env.hasEvent(bad, "Orphaned")).isFalse();
   }
 
+  @Test
+  void anUnreadableResourceInTheInitialListDoesNotStopTheStart() throws Exception {
+    // A restarted operator lists every resource before it watches; an item that failed to decode
+    // there would fail the start (JOSDK stops on informer errors during startup): a crash loop.
+    try (OperatorTestEnvironment own = OperatorTestEnvironment.start()) {
+      own.operator.close();
+      String ns = own.newNamespace();
+      own.randomKeysSecret(ns, "keys");
+      String badSpec = "{\"attestation\":{\"type\":\"password\"}}";
+      IndividualEnrollment bad =
+          applyRaw(own, INDIVIDUAL, ns, "listed-bad", badSpec, IndividualEnrollment::new);
+      IndividualEnrollment good =
+          own.kube
+              .resource(Fixtures.enrollment(ns, "listed-good", Fixtures.keysFromSecret("keys")))
+              .create();
+
+      try (DpsOperator restarted =
+          DpsOperator.start(
+              OperatorConfig.fromEnv(
+                  Map.of(
+                      "DPS_OPERATOR_NAMESPACE",
+                      OperatorTestEnvironment.OPERATOR_NAMESPACE,
+                      "DPS_OPERATOR_RESYNC_INTERVAL",
+                      "2s",
+                      "DPS_OPERATOR_ID_SCOPE",
+                      own.emulator.idScope(),
+                      "DPS_OPERATOR_DEVICE_ENDPOINT",
+                      own.emulator.deviceEndpoint())),
+              new DpsOperator.Wiring(
+                  own.kube,
+                  new SimpleMeterRegistry(),
+                  Optional.empty(),
+                  Optional.of(own.emulator.caCertificatePem()),
+                  false,
+                  false,
+                  Clock.systemUTC()))) {
+        own.awaitReady(good, "True", "Synced");
+        own.awaitReady(bad, "False", "InvalidSpec");
+        assertThat(own.ready(bad).orElseThrow().getMessage())
+            .contains("spec.attestation.type is \"password\"");
+      }
+    }
+  }
+
   private void assertReported(
       HasMetadata bad, ResourceDefinitionContext kind, String appliedSpec, String problem) {
     env.awaitReady(bad, "False", "InvalidSpec");
@@ -198,6 +246,16 @@ class UnreadableResourceTest {
 
   private static <T extends HasMetadata> T applyRaw(
       ResourceDefinitionContext kind, String ns, String name, String spec, Supplier<T> handle) {
+    return applyRaw(env, kind, ns, name, spec, handle);
+  }
+
+  private static <T extends HasMetadata> T applyRaw(
+      OperatorTestEnvironment env,
+      ResourceDefinitionContext kind,
+      String ns,
+      String name,
+      String spec,
+      Supplier<T> handle) {
     GenericKubernetesResource resource =
         env.kube
             .getKubernetesSerialization()
