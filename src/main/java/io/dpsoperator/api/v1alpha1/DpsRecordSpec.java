@@ -1,9 +1,11 @@
 package io.dpsoperator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.dpsoperator.api.v1alpha1.tolerant.UnreadableSpec;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Size;
 import java.util.List;
+import java.util.Optional;
 
 /** The spec fields both kinds share: how DPS treats the devices, and how the record is managed. */
 public abstract class DpsRecordSpec {
@@ -130,5 +132,15 @@ public abstract class DpsRecordSpec {
 
   public void setConnectionSecretRef(ConnectionSecretRef connectionSecretRef) {
     this.connectionSecretRef = connectionSecretRef;
+  }
+
+  /**
+   * Why the operator could not read this spec, when it could not: the fields that did not fit the
+   * model (an unknown enum value, a string where an object belongs). Not part of the resource's
+   * JSON: the spec is then serialized exactly as it was read (see {@code
+   * io.dpsoperator.api.v1alpha1.tolerant.TolerantSpecDeserializer}).
+   */
+  public Optional<UnreadableSpec> unreadable() {
+    return Optional.empty();
   }
 }

@@ -1,6 +1,9 @@
 package io.dpsoperator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.dpsoperator.api.v1alpha1.tolerant.TolerantSpecDeserializer;
+import io.dpsoperator.api.v1alpha1.tolerant.TolerantStatusDeserializer;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -59,11 +62,31 @@ public class IndividualEnrollment
     return super.getSpec();
   }
 
+  /**
+   * Read leniently: a spec the model cannot hold does not fail the read of the resource (which
+   * would stop the informer and the operator) but is marked {@link DpsRecordSpec#unreadable()}.
+   */
+  @Override
+  @JsonDeserialize(using = TolerantSpecDeserializer.ForIndividualEnrollment.class)
+  public void setSpec(IndividualEnrollmentSpec spec) {
+    super.setSpec(spec);
+  }
+
   /** What the operator observed: DPS record, device registration, conditions. */
   @Override
   @JsonPropertyDescription(
       "What the operator observed: DPS record, device registration, conditions.")
   public IndividualEnrollmentStatus getStatus() {
     return super.getStatus();
+  }
+
+  /**
+   * Read leniently: status fields the model cannot hold are left out rather than failing the read
+   * of the resource.
+   */
+  @Override
+  @JsonDeserialize(using = TolerantStatusDeserializer.ForIndividualEnrollment.class)
+  public void setStatus(IndividualEnrollmentStatus status) {
+    super.setStatus(status);
   }
 }

@@ -4,6 +4,7 @@ import io.dpsoperator.api.v1alpha1.ConnectionSecretRef;
 import io.dpsoperator.api.v1alpha1.DeletionPolicy;
 import io.dpsoperator.api.v1alpha1.DpsRecordSpec;
 import io.dpsoperator.api.v1alpha1.DpsRecordStatus;
+import io.dpsoperator.api.v1alpha1.tolerant.UnreadableSpec;
 import io.dpsoperator.dps.DpsClient;
 import io.dpsoperator.dps.DpsException;
 import io.dpsoperator.dps.model.SymmetricKeyAttestation;
@@ -143,6 +144,12 @@ public abstract class DpsRecordReconciler<
 
   @Override
   public UpdateControl<P> reconcile(P resource, Context<P> context) throws Exception {
+    Optional<UnreadableSpec> unreadable = UnreadableSpecReport.of(resource);
+    if (unreadable.isPresent()) {
+      referenced.untrack(ResourceID.fromResource(resource));
+      return new UnreadableSpecReport(events, clock)
+          .report(resource, copyStatus(resource, context), unreadable.get(), context);
+    }
     S before = resource.getStatus();
     S status = copyStatus(resource, context);
     Instant now = clock.instant();
@@ -313,6 +320,11 @@ public abstract class DpsRecordReconciler<
   @Override
   public DeleteControl cleanup(P resource, Context<P> context) {
     ResourceID rid = ResourceID.fromResource(resource);
+    if (UnreadableSpecReport.of(resource).isPresent()) {
+      new UnreadableSpecReport(events, clock).orphaned(resource, kindLabel());
+      referenced.untrack(rid);
+      return DeleteControl.defaultDelete();
+    }
     S status = resource.getStatus();
     certificateGauges.remove(
         resource.getMetadata().getNamespace(), resource.getMetadata().getName());
