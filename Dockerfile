@@ -22,5 +22,10 @@ USER 65532:65532
 # Health (/healthz, /readyz) and metrics (/metrics): DPS_OPERATOR_HTTP_PORT.
 EXPOSE 8080
 
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/dps-operator.jar"]
+# JVM sized for a small pod (docs/install.md, "Memory"): heap at most half the container's memory
+# limit, the serial collector (one core, little overhead), bounded metaspace, code cache and thread
+# stacks, and an exit (so Kubernetes restarts the pod) rather than limping on after an
+# OutOfMemoryError. The chart's jvmOptions replaces the whole list; docs/install.md repeats it.
+ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError"
+ENTRYPOINT ["java", "-jar", "/app/dps-operator.jar"]
 CMD ["run"]

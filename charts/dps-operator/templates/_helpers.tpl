@@ -83,7 +83,9 @@ ClusterRole (all namespaces) and the per-namespace Roles.
 - apiGroups: ["dpsoperator.io"]
   resources: ["individualenrollments/finalizers", "enrollmentgroups/finalizers"]
   verbs: ["update"]
-# Secrets: read referenced keys, certificates and connection strings; write the
+# Secrets: read referenced keys, certificates and connection strings (list/watch:
+# one watch per kind and namespace, keeping only the metadata of Secrets no
+# resource refers to); write the
 # Secret of DPS-generated symmetric keys (owned by the resource, so garbage
 # collection deletes it: no delete verb).
 - apiGroups: [""]

@@ -99,32 +99,55 @@ class OperatorWiringTest {
   }
 
   @Test
-  void onlyReferencedSecretsAreListedOrWatched() throws Exception {
+  void secretsAreWatchedPerNamespaceNotPerSecret() throws Exception {
     env.randomKeysSecret("watched-a", "keys-4");
+    env.randomKeysSecret("watched-a", "keys-5");
     env.secret("watched-a", "unrelated", Map.of("password", "hunter2"));
     env.kube
         .resource(enrollment("watched-a", "scoped-01", Fixtures.keysFromSecret("keys-4")))
         .create();
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                ready("watched-a", "scoped-01")
-                    .map(c -> "True".equals(c.getStatus()))
-                    .orElse(false));
+    env.kube
+        .resource(enrollment("watched-a", "scoped-02", Fixtures.keysFromSecret("keys-5")))
+        .create();
+    for (String name : new String[] {"scoped-01", "scoped-02"}) {
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> ready("watched-a", name).map(c -> "True".equals(c.getStatus())).orElse(false));
+    }
     java.util.List<String> secretReads = new java.util.ArrayList<>();
     for (var request = env.server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS);
         request != null;
         request = env.server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
       String path = request.getPath();
-      if ("GET".equals(request.getMethod()) && path.matches(".*/secrets(\\?.*)?$")) {
+      if ("GET".equals(request.getMethod()) && path.contains("/secrets")) {
         secretReads.add(path);
       }
     }
+    // Watches: per watched namespace for all its Secrets, by name in the operator's namespace.
     assertThat(secretReads)
-        .isNotEmpty()
-        .allSatisfy(path -> assertThat(path).contains("fieldSelector=metadata.name%3D"))
-        .noneMatch(path -> path.contains("unrelated"));
+        .filteredOn(path -> path.contains("watch=true"))
+        .allSatisfy(
+            path ->
+                assertThat(path)
+                    .satisfiesAnyOf(
+                        p ->
+                            assertThat(p)
+                                .startsWith("/api/v1/namespaces/watched-a/secrets?")
+                                .doesNotContain("fieldSelector"),
+                        p ->
+                            assertThat(p)
+                                .startsWith(
+                                    "/api/v1/namespaces/"
+                                        + OperatorTestEnvironment.OPERATOR_NAMESPACE
+                                        + "/secrets?")
+                                .contains("fieldSelector=metadata.name%3Ddps-connection")))
+        .noneMatch(path -> path.contains("keys-4") || path.contains("keys-5"));
+    assertThat(secretReads)
+        .anyMatch(
+            p -> p.startsWith("/api/v1/namespaces/watched-a/secrets?") && p.contains("watch=true"));
+    // The data of a Secret no resource refers to is never read on its own.
+    assertThat(secretReads).noneMatch(path -> path.contains("unrelated"));
   }
 
   @Test

@@ -28,8 +28,38 @@ class DockerfileTest {
   void startsTheOperatorByDefault() {
     assertThat(lines)
         .contains(
-            "ENTRYPOINT [\"java\", \"-XX:MaxRAMPercentage=75\", \"-jar\", \"/app/dps-operator.jar\"]",
+            "ENTRYPOINT [\"java\", \"-jar\", \"/app/dps-operator.jar\"]",
             "CMD [\"run\"]",
             "EXPOSE 8080");
+  }
+
+  @Test
+  void sizesTheJvmForASmallPodInOneReplaceableVariable() {
+    assertThat(jvmOptions())
+        .contains(
+            "-XX:MaxRAMPercentage=50",
+            "-XX:+UseSerialGC",
+            "-XX:MaxMetaspaceSize=128m",
+            "-Xss512k",
+            "-XX:+ExitOnOutOfMemoryError");
+    // On the command line they would win over JDK_JAVA_OPTIONS, which the chart sets.
+    assertThat(lines).filteredOn(l -> l.startsWith("ENTRYPOINT")).noneMatch(l -> l.contains("-X"));
+    assertThat(Manifests.read(Manifests.ROOT.resolve("docs/install.md")))
+        .contains(String.join(" ", jvmOptions()));
+  }
+
+  /** The JVM options the image sets by default, one per element. */
+  static List<String> jvmOptions() {
+    String prefix = "ENV JDK_JAVA_OPTIONS=";
+    List<String> env =
+        Manifests.read(Manifests.ROOT.resolve("Dockerfile"))
+            .lines()
+            .map(String::strip)
+            .filter(l -> l.startsWith(prefix))
+            .toList();
+    assertThat(env).hasSize(1);
+    String value = env.get(0).substring(prefix.length());
+    assertThat(value).startsWith("\"").endsWith("\"");
+    return List.of(value.substring(1, value.length() - 1).split(" "));
   }
 }

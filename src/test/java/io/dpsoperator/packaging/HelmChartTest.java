@@ -315,6 +315,29 @@ class HelmChartTest {
   }
 
   @Test
+  void theImagesJvmOptionsApplyByDefaultAndFitTheMemoryLimit() {
+    Container container = operatorContainer(Chart.render().single(Deployment.class));
+
+    assertThat(env(container)).doesNotContainKey("JDK_JAVA_OPTIONS");
+    assertThat(DockerfileTest.jvmOptions()).contains("-XX:MaxRAMPercentage=50");
+    // Half of 384Mi for the heap leaves 192Mi for metaspace (at most 128m), code cache and stacks.
+    assertThat(container.getResources().getLimits().get("memory").toString()).isEqualTo("384Mi");
+    assertThat(Manifests.read(Chart.DIR.resolve("values.yaml")))
+        .contains(String.join(" ", DockerfileTest.jvmOptions()));
+  }
+
+  @Test
+  void jvmOptionsReplaceTheImagesOrKeepThemWhenEmpty() {
+    Container replaced =
+        operatorContainer(
+            Chart.render("jvmOptions: -XX:MaxRAMPercentage=60\n").single(Deployment.class));
+    Container kept = operatorContainer(Chart.render("jvmOptions: \"\"\n").single(Deployment.class));
+
+    assertThat(env(replaced)).containsEntry("JDK_JAVA_OPTIONS", "-XX:MaxRAMPercentage=60");
+    assertThat(env(kept)).doesNotContainKey("JDK_JAVA_OPTIONS");
+  }
+
+  @Test
   void placementAndPodMetadataArePassedThrough() {
     Deployment deployment =
         Chart.render(

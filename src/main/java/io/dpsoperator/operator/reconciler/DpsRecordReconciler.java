@@ -138,7 +138,10 @@ public abstract class DpsRecordReconciler<
     // Resources by the DPS record they claim, so that the duplicate check reads one bucket.
     context.getPrimaryCache().addIndexer(CLAIMS_INDEX, r -> List.of(claimKey(r)));
     referenced =
-        new ReferencedObjects<>(context.getClient(), kindLabel().replace(' ', '-') + "-references");
+        new ReferencedObjects<>(
+            context.getClient(),
+            kindLabel().replace(' ', '-') + "-references",
+            config.watchNamespaces());
     return List.of(referenced);
   }
 

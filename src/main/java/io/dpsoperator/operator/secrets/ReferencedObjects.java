@@ -4,61 +4,85 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches exactly the Secrets and ConfigMaps that resources refer to, one name-scoped informer per
- * referenced object, so that no other Secret of the cluster is listed or cached. A change to a
- * referenced object (including its creation after the resource) triggers the resources that refer
- * to it.
+ * The Secrets and ConfigMaps that resources refer to, with a constant number of watches: one
+ * informer per kind for the whole cluster, or per watched namespace (plus one by name for each
+ * object referenced outside them, such as the operator-wide connection Secret), whatever the number
+ * of resources and Secrets. The informers keep only the metadata of what they list (see {@link
+ * MetadataOnlyStore}); the data of a referenced object is kept from the informer's own events, or
+ * read once when it becomes referenced, and dropped when no resource refers to it any more. A
+ * change to a referenced object (including its creation after the resource) triggers the resources
+ * that refer to it, and only those.
  *
  * @param <P> the primary resource kind
  */
 public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSource<Void, P> {
   private static final Logger LOG = LoggerFactory.getLogger(ReferencedObjects.class);
+  // Lists by pages, so that listing many large Secrets does not hold them all at once.
+  private static final long LIST_PAGE = 500;
 
   private final KubernetesClient client;
-  private final Map<ObjectRef, Watched> watched = new HashMap<>();
+  private final Set<String> watchedNamespaces;
+  private final Map<WatchScope, SharedIndexInformer<? extends HasMetadata>> informers =
+      new HashMap<>();
+  private final Map<ObjectRef, Set<ResourceID>> users = new HashMap<>();
   private final Map<ResourceID, Set<ObjectRef>> byPrimary = new HashMap<>();
+  private final Map<ObjectRef, HasMetadata> held = new HashMap<>();
 
-  private record Watched(SharedIndexInformer<? extends HasMetadata> informer, Set<ResourceID> by) {}
-
-  public ReferencedObjects(KubernetesClient client, String name) {
+  /**
+   * @param watchedNamespaces the namespaces the operator watches; empty means all namespaces
+   */
+  public ReferencedObjects(KubernetesClient client, String name, Set<String> watchedNamespaces) {
     super(Void.class, name);
     this.client = client;
+    this.watchedNamespaces = Set.copyOf(watchedNamespaces);
   }
 
   /**
-   * Records what a primary refers to now: starts watching new references and stops watching objects
-   * no resource refers to any more. It does not wait for a new informer to sync: until it has,
-   * {@link #object} reads the object directly, and the informer's first event triggers the primary
-   * again.
+   * Records what a primary refers to now, starting the informer of a scope when it is first needed
+   * and forgetting the data of objects no resource refers to any more. It does not wait for a new
+   * informer to sync: until it has, {@link #object} reads the object directly, and the informer's
+   * first event triggers the primary again.
    */
   public void track(ResourceID primary, Collection<ObjectRef> refs) {
-    Set<SharedIndexInformer<? extends HasMetadata>> toStop = new HashSet<>();
+    List<Map.Entry<WatchScope, SharedIndexInformer<? extends HasMetadata>>> toStart =
+        new ArrayList<>();
     synchronized (this) {
       Set<ObjectRef> now = Set.copyOf(refs);
-      Set<ObjectRef> before = byPrimary.getOrDefault(primary, Set.of());
-      for (ObjectRef ref : before) {
+      for (ObjectRef ref : byPrimary.getOrDefault(primary, Set.of())) {
         if (!now.contains(ref)) {
-          release(primary, ref, toStop);
+          release(primary, ref);
         }
       }
       for (ObjectRef ref : now) {
-        Watched w = watched.computeIfAbsent(ref, this::watch);
-        w.by().add(primary);
+        users.computeIfAbsent(ref, r -> new HashSet<>()).add(primary);
+        WatchScope scope = WatchScope.covering(ref, watchedNamespaces);
+        if (!informers.containsKey(scope)) {
+          SharedIndexInformer<? extends HasMetadata> informer = informer(scope);
+          informers.put(scope, informer);
+          toStart.add(Map.entry(scope, informer));
+        }
       }
       if (now.isEmpty()) {
         byPrimary.remove(primary);
@@ -66,7 +90,8 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
         byPrimary.put(primary, now);
       }
     }
-    toStop.forEach(SharedIndexInformer::stop);
+    // Started outside the lock: the informer's store calls back into this object.
+    toStart.forEach(e -> start(e.getKey(), e.getValue()));
   }
 
   /** Forgets a primary that is gone. */
@@ -79,26 +104,69 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
     return object(ref).map(ReferencedObjects::dataOf);
   }
 
-  /** A referenced Secret or ConfigMap; empty when it does not exist. */
+  /**
+   * A referenced Secret or ConfigMap; empty when it does not exist. Served from memory while the
+   * informer says the object has not changed; read from the API server otherwise.
+   */
   public Optional<HasMetadata> object(ObjectRef ref) {
     SharedIndexInformer<? extends HasMetadata> informer;
+    HasMetadata cached;
     synchronized (this) {
-      Watched w = watched.get(ref);
-      informer = w == null ? null : w.informer();
+      informer = informers.get(WatchScope.covering(ref, watchedNamespaces));
+      cached = held.get(ref);
     }
-    HasMetadata object;
-    if (informer != null && informer.hasSynced()) {
-      object = informer.getStore().getByKey(ref.namespace() + "/" + ref.name());
-    } else {
-      object = fetch(ref);
+    if (informer == null || !informer.hasSynced()) {
+      return Optional.ofNullable(fetch(ref));
     }
-    return Optional.ofNullable(object);
+    HasMetadata listed =
+        informer.getStore().getByKey(Cache.namespaceKeyFunc(ref.namespace(), ref.name()));
+    if (listed == null) {
+      return Optional.empty();
+    }
+    if (cached != null
+        && Objects.equals(
+            cached.getMetadata().getResourceVersion(), listed.getMetadata().getResourceVersion())) {
+      return Optional.of(cached);
+    }
+    HasMetadata read = fetch(ref);
+    if (read != null) {
+      offer(ref, read);
+    }
+    return Optional.ofNullable(read);
+  }
+
+  /** Everything held in memory: the informers' stores and the data of referenced objects. */
+  List<HasMetadata> heldObjects() {
+    List<HasMetadata> all;
+    List<SharedIndexInformer<? extends HasMetadata>> stores;
+    synchronized (this) {
+      all = new ArrayList<>(held.values());
+      stores = new ArrayList<>(informers.values());
+    }
+    stores.forEach(i -> all.addAll(i.getStore().list()));
+    return all;
+  }
+
+  /** The scopes watched now. */
+  synchronized Set<WatchScope> scopes() {
+    return Set.copyOf(informers.keySet());
   }
 
   private HasMetadata fetch(ObjectRef ref) {
     return ref.kind() == ObjectRef.Kind.SECRET
         ? client.secrets().inNamespace(ref.namespace()).withName(ref.name()).get()
         : client.configMaps().inNamespace(ref.namespace()).withName(ref.name()).get();
+  }
+
+  /** Keeps the full object only while a resource refers to it. */
+  private synchronized void offer(ObjectRef ref, HasMetadata full) {
+    if (users.containsKey(ref)) {
+      held.put(ref, full);
+    }
+  }
+
+  private synchronized void forget(ObjectRef ref) {
+    held.remove(ref);
   }
 
   private static Map<String, String> dataOf(HasMetadata object) {
@@ -111,10 +179,7 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
                 (k, v) -> {
                   try {
                     data.put(
-                        k,
-                        new String(
-                            java.util.Base64.getMimeDecoder().decode(v),
-                            java.nio.charset.StandardCharsets.UTF_8));
+                        k, new String(Base64.getMimeDecoder().decode(v), StandardCharsets.UTF_8));
                   } catch (IllegalArgumentException e) {
                     // Not valid base64: leave the key out; the caller reports it as missing.
                   }
@@ -129,67 +194,90 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
     return data;
   }
 
-  private Watched watch(ObjectRef ref) {
-    ResourceEventHandler<HasMetadata> handler =
-        new ResourceEventHandler<>() {
+  private SharedIndexInformer<? extends HasMetadata> informer(WatchScope scope) {
+    return scope.kind() == ObjectRef.Kind.SECRET
+        ? informer(
+            scope,
+            client.secrets(),
+            new MetadataOnlyStore<>(scope.kind(), Secret::new, this::offer, this::forget))
+        : informer(
+            scope,
+            client.configMaps(),
+            new MetadataOnlyStore<>(scope.kind(), ConfigMap::new, this::offer, this::forget));
+  }
+
+  private void start(WatchScope scope, SharedIndexInformer<? extends HasMetadata> informer) {
+    informer
+        .start()
+        .whenComplete(
+            (ok, e) -> {
+              if (e != null) {
+                // Reads still work, one GET each; only the triggers on change are missing.
+                LOG.warn("Could not watch scope=\"{}\" error={}", scope, e.getMessage());
+              }
+            });
+    LOG.debug("Started watching scope=\"{}\"", scope);
+  }
+
+  private <T extends HasMetadata> SharedIndexInformer<T> informer(
+      WatchScope scope,
+      io.fabric8.kubernetes.client.dsl.MixedOperation<
+              T, ?, ? extends io.fabric8.kubernetes.client.dsl.Resource<T>>
+          all,
+      MetadataOnlyStore<T> store) {
+    Informable<T> source;
+    if (scope.namespace() == null) {
+      source = all.inAnyNamespace();
+    } else if (scope.name() == null) {
+      source = all.inNamespace(scope.namespace());
+    } else {
+      source = all.inNamespace(scope.namespace()).withName(scope.name());
+    }
+    SharedIndexInformer<T> informer = source.withLimit(LIST_PAGE).runnableInformer(0);
+    informer.itemStore(store);
+    informer.addEventHandler(
+        new ResourceEventHandler<T>() {
           @Override
-          public void onAdd(HasMetadata obj) {
-            changed(ref);
+          public void onAdd(T obj) {
+            changed(scope, obj);
           }
 
           @Override
-          public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
-            if (!java.util.Objects.equals(
+          public void onUpdate(T oldObj, T newObj) {
+            if (!Objects.equals(
                 oldObj.getMetadata().getResourceVersion(),
                 newObj.getMetadata().getResourceVersion())) {
-              changed(ref);
+              changed(scope, newObj);
             }
           }
 
           @Override
-          public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
-            changed(ref);
+          public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+            changed(scope, obj);
           }
-        };
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    SharedIndexInformer<? extends HasMetadata> informer =
-        ref.kind() == ObjectRef.Kind.SECRET
-            ? client
-                .secrets()
-                .inNamespace(ref.namespace())
-                .withName(ref.name())
-                .runnableInformer(0)
-                .addEventHandler((ResourceEventHandler) handler)
-            : client
-                .configMaps()
-                .inNamespace(ref.namespace())
-                .withName(ref.name())
-                .runnableInformer(0)
-                .addEventHandler((ResourceEventHandler) handler);
-    informer.start();
-    LOG.debug("Started watching object={}", ref);
-    return new Watched(informer, new HashSet<>());
+        });
+    return informer;
   }
 
-  private void release(
-      ResourceID primary, ObjectRef ref, Set<SharedIndexInformer<? extends HasMetadata>> toStop) {
-    Watched w = watched.get(ref);
-    if (w == null) {
+  private void release(ResourceID primary, ObjectRef ref) {
+    Set<ResourceID> by = users.get(ref);
+    if (by == null) {
       return;
     }
-    w.by().remove(primary);
-    if (w.by().isEmpty()) {
-      watched.remove(ref);
-      toStop.add(w.informer());
-      LOG.debug("Stopped watching object={}", ref);
+    by.remove(primary);
+    if (by.isEmpty()) {
+      users.remove(ref);
+      held.remove(ref);
     }
   }
 
-  private void changed(ObjectRef ref) {
+  private void changed(WatchScope scope, HasMetadata obj) {
+    ObjectRef ref =
+        new ObjectRef(scope.kind(), obj.getMetadata().getNamespace(), obj.getMetadata().getName());
     Set<ResourceID> primaries;
     synchronized (this) {
-      Watched w = watched.get(ref);
-      primaries = w == null ? Set.of() : Set.copyOf(w.by());
+      Set<ResourceID> by = users.get(ref);
+      primaries = by == null ? Set.of() : Set.copyOf(by);
     }
     if (!isRunning()) {
       return;
@@ -207,11 +295,15 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
 
   @Override
   public void stop() {
+    List<SharedIndexInformer<? extends HasMetadata>> toStop;
     synchronized (this) {
-      watched.values().forEach(w -> w.informer().stop());
-      watched.clear();
+      toStop = new ArrayList<>(informers.values());
+      informers.clear();
+      users.clear();
       byPrimary.clear();
+      held.clear();
     }
+    toStop.forEach(SharedIndexInformer::stop);
     super.stop();
   }
 }
