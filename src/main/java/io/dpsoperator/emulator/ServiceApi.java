@@ -174,7 +174,7 @@ final class ServiceApi {
 
   // ---------------------------------------------------------------- enrollments and groups
 
-  private Map<String, ObjectNode> map(boolean group) {
+  private java.util.NavigableMap<String, ObjectNode> map(boolean group) {
     return group ? state.groups : state.enrollments;
   }
 
