@@ -304,7 +304,24 @@ public final class OkHttpDpsClient implements DpsClient {
     ObjectNode body = json.createObjectNode();
     body.set(collection, items);
     body.put("mode", mode.wire());
-    return send(operation, post(url(collection), bytes(body)), BulkEnrollmentOperationResult.class);
+    BulkEnrollmentOperationResult result =
+        send(operation, post(url(collection), bytes(body)), BulkEnrollmentOperationResult.class);
+    if (result == null || result.errors() == null) {
+      return result;
+    }
+    // errorStatus is DPS's text about an item (it may quote a webhook URL with its code=): redacted
+    // like every other message this client hands out.
+    return new BulkEnrollmentOperationResult(
+        result.isSuccessful(),
+        result.errors().stream()
+            .map(
+                e ->
+                    new io.dpsoperator.dps.model.BulkEnrollmentOperationError(
+                        e.registrationId(),
+                        e.enrollmentGroupId(),
+                        e.errorCode(),
+                        Redaction.redact(e.errorStatus())))
+            .toList());
   }
 
   // Device registration states

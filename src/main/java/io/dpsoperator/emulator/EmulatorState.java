@@ -12,8 +12,9 @@ import java.util.Map;
  * write.
  */
 final class EmulatorState {
-  final Map<String, ObjectNode> enrollments = new HashMap<>();
-  final Map<String, ObjectNode> groups = new HashMap<>();
+  // Sorted by key: query pages are cursors over the key order.
+  final java.util.NavigableMap<String, ObjectNode> enrollments = new java.util.TreeMap<>();
+  final java.util.NavigableMap<String, ObjectNode> groups = new java.util.TreeMap<>();
   final Map<String, Registration> registrations = new HashMap<>();
   private volatile Runnable listener = () -> {};
 

@@ -174,7 +174,11 @@ final class EnrollmentCodec {
       }
     }
     throw ApiException.badRequest(
-        "IoT hub '" + host + "' is not linked to this DPS instance (linked: " + linkedHubs + ")");
+        "iotHubs: IoT hub '"
+            + host
+            + "' is not linked to this DPS instance (linked: "
+            + linkedHubs
+            + ")");
   }
 
   private static void requireObject(JsonNode body, String field) {

@@ -174,7 +174,7 @@ final class ServiceApi {
 
   // ---------------------------------------------------------------- enrollments and groups
 
-  private Map<String, ObjectNode> map(boolean group) {
+  private java.util.NavigableMap<String, ObjectNode> map(boolean group) {
     return group ? state.groups : state.enrollments;
   }
 
@@ -339,13 +339,38 @@ final class ServiceApi {
       throw ApiException.badRequest(
           "Unsupported query '" + query + "': only SELECT * is supported");
     }
-    List<JsonNode> all = new ArrayList<>();
-    synchronized (state) {
-      map(group).entrySet().stream()
-          .sorted(Map.Entry.comparingByKey())
-          .forEach(e -> all.add(codec.render(e.getValue(), false, null)));
+    // The continuation token is a cursor (the last key sent), so a page costs its own size, not
+    // the size of the whole set, and records deleted or created during a paged read do not shift
+    // the others (no record present throughout is skipped).
+    int size = pageSize(r);
+    String after = null;
+    String token = r.header("x-ms-continuation");
+    if (token != null && !token.isBlank()) {
+      after = decodeToken(token, "after:");
     }
-    return page(r, all, group ? "EnrollmentGroup" : "Enrollment");
+    ArrayNode items = Json.MAPPER.createArrayNode();
+    String last = null;
+    boolean more;
+    synchronized (state) {
+      java.util.NavigableMap<String, ObjectNode> records = map(group);
+      java.util.NavigableMap<String, ObjectNode> rest =
+          after == null ? records : records.tailMap(after, false);
+      java.util.Iterator<Map.Entry<String, ObjectNode>> it = rest.entrySet().iterator();
+      while (items.size() < size && it.hasNext()) {
+        Map.Entry<String, ObjectNode> e = it.next();
+        items.add(codec.render(e.getValue(), false, null));
+        last = e.getKey();
+      }
+      more = it.hasNext();
+    }
+    Response response =
+        Response.of(200, items)
+            .header("x-ms-item-type", group ? "EnrollmentGroup" : "Enrollment")
+            .header("x-ms-max-item-count", Integer.toString(size));
+    if (more) {
+      response.header("x-ms-continuation", encodeToken("after:" + last));
+    }
+    return response;
   }
 
   // ---------------------------------------------------------------- registration states
@@ -398,7 +423,7 @@ final class ServiceApi {
 
   // ---------------------------------------------------------------- paging
 
-  private static Response page(Request r, List<JsonNode> all, String itemType) {
+  private static int pageSize(Request r) {
     int size = DEFAULT_PAGE_SIZE;
     String max = r.header("x-ms-max-item-count");
     if (max != null && !max.isBlank()) {
@@ -412,20 +437,36 @@ final class ServiceApi {
       }
       size = Math.min(size, MAX_PAGE_SIZE);
     }
+    return size;
+  }
+
+  private static String encodeToken(String value) {
+    return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String decodeToken(String token, String prefix) {
+    try {
+      String decoded = new String(Base64.getDecoder().decode(token.trim()), StandardCharsets.UTF_8);
+      if (!decoded.startsWith(prefix)) {
+        throw new IllegalArgumentException();
+      }
+      return decoded.substring(prefix.length());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("Invalid x-ms-continuation token");
+    }
+  }
+
+  private static Response page(Request r, List<JsonNode> all, String itemType) {
+    int size = pageSize(r);
     int offset = 0;
     String token = r.header("x-ms-continuation");
     if (token != null && !token.isBlank()) {
       try {
-        String decoded =
-            new String(Base64.getDecoder().decode(token.trim()), StandardCharsets.UTF_8);
-        if (!decoded.startsWith("offset:")) {
-          throw new IllegalArgumentException();
-        }
-        offset = Integer.parseInt(decoded.substring("offset:".length()));
-        if (offset < 0) {
-          throw new IllegalArgumentException();
-        }
-      } catch (IllegalArgumentException e) {
+        offset = Integer.parseInt(decodeToken(token, "offset:"));
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest("Invalid x-ms-continuation token");
+      }
+      if (offset < 0) {
         throw ApiException.badRequest("Invalid x-ms-continuation token");
       }
     }
@@ -439,9 +480,7 @@ final class ServiceApi {
             .header("x-ms-item-type", itemType)
             .header("x-ms-max-item-count", Integer.toString(size));
     if (end < all.size()) {
-      response.header(
-          "x-ms-continuation",
-          Base64.getEncoder().encodeToString(("offset:" + end).getBytes(StandardCharsets.UTF_8)));
+      response.header("x-ms-continuation", encodeToken("offset:" + end));
     }
     return response;
   }

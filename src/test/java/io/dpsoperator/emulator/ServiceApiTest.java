@@ -775,6 +775,154 @@ class ServiceApiTest {
   }
 
   @Test
+  void bulkItemsFailOneByOneWithTheirOwnStatus() {
+    Map<String, Object> existing = symmetric("item-existing");
+    client.service(
+        "POST", "/enrollments", Map.of("mode", "create", "enrollments", List.of(existing)));
+    String etag =
+        client.service("GET", "/enrollments/item-existing", null).json().get("etag").asText();
+    Map<String, Object> invalid =
+        Map.of(
+            "registrationId",
+            "item-invalid",
+            "attestation",
+            Map.of("type", "symmetricKey"),
+            "provisioningStatus",
+            "sometimes");
+    Resp mixed =
+        client.service(
+            "POST",
+            "/enrollments",
+            Map.of(
+                "mode",
+                "create",
+                "enrollments",
+                List.of(symmetric("item-new"), existing, invalid)));
+    assertThat(mixed.status()).isEqualTo(200);
+    assertThat(mixed.json().get("isSuccessful").asBoolean()).isFalse();
+    Map<String, JsonNode> byId = new java.util.HashMap<>();
+    mixed.json().get("errors").forEach(e -> byId.put(e.get("registrationId").asText(), e));
+    assertThat(byId).containsOnlyKeys("item-existing", "item-invalid");
+    assertThat(byId.get("item-existing").get("errorCode").asInt()).isEqualTo(409001);
+    assertThat(byId.get("item-invalid").get("errorCode").asInt()).isEqualTo(400001);
+    assertThat(byId.get("item-invalid").get("errorStatus").asText()).contains("provisioningStatus");
+    assertThat(client.service("GET", "/enrollments/item-new", null).status()).isEqualTo(200);
+    assertThat(client.service("GET", "/enrollments/item-invalid", null).status()).isEqualTo(404);
+
+    // updateIfMatchETag: the right etag writes (and changes the etag), a stale one is 412, a
+    // missing record with an etag is 412 too.
+    Map<String, Object> disabled =
+        Map.of(
+            "registrationId",
+            "item-existing",
+            "etag",
+            etag,
+            "attestation",
+            Map.of("type", "symmetricKey"),
+            "provisioningStatus",
+            "disabled");
+    Resp conditional =
+        client.service(
+            "POST",
+            "/enrollments",
+            Map.of(
+                "mode",
+                "updateIfMatchETag",
+                "enrollments",
+                List.of(
+                    disabled,
+                    Map.of(
+                        "registrationId",
+                        "item-nowhere",
+                        "etag",
+                        etag,
+                        "attestation",
+                        Map.of("type", "symmetricKey")))));
+    assertThat(conditional.json().get("errors").size()).isEqualTo(1);
+    assertThat(conditional.json().at("/errors/0/registrationId").asText())
+        .isEqualTo("item-nowhere");
+    assertThat(conditional.json().at("/errors/0/errorCode").asInt()).isEqualTo(412001);
+    JsonNode after = client.service("GET", "/enrollments/item-existing", null).json();
+    assertThat(after.get("provisioningStatus").asText()).isEqualTo("disabled");
+    assertThat(after.get("etag").asText()).isNotEqualTo(etag);
+    Resp stale =
+        client.service(
+            "POST",
+            "/enrollments",
+            Map.of("mode", "updateIfMatchETag", "enrollments", List.of(disabled)));
+    assertThat(stale.json().at("/errors/0/errorCode").asInt()).isEqualTo(412001);
+
+    // delete with a stale etag is 412; a missing record is 404, as a single DELETE
+    Resp deletes =
+        client.service(
+            "POST",
+            "/enrollments",
+            Map.of(
+                "mode",
+                "delete",
+                "enrollments",
+                List.of(
+                    Map.of("registrationId", "item-existing", "etag", etag),
+                    Map.of("registrationId", "item-new"),
+                    Map.of("registrationId", "item-gone"))));
+    Map<String, Integer> codes = new java.util.HashMap<>();
+    deletes
+        .json()
+        .get("errors")
+        .forEach(e -> codes.put(e.get("registrationId").asText(), e.get("errorCode").asInt()));
+    assertThat(codes)
+        .containsOnly(Map.entry("item-existing", 412001), Map.entry("item-gone", 404201));
+    assertThat(client.service("GET", "/enrollments/item-new", null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void queryPagesCoverEveryRecordOnceAtTheRequestedSize() {
+    List<Map<String, Object>> batch = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      batch.add(
+          Map.of(
+              "enrollmentGroupId",
+              String.format("paged-%02d", i),
+              "attestation",
+              Map.of("type", "symmetricKey")));
+      if (batch.size() == 10 || i == 24) {
+        assertThat(
+                client
+                    .service(
+                        "POST",
+                        "/enrollmentGroups",
+                        Map.of("mode", "create", "enrollmentGroups", batch))
+                    .json()
+                    .get("isSuccessful")
+                    .asBoolean())
+            .isTrue();
+        batch = new ArrayList<>();
+      }
+    }
+    List<Integer> sizes = new ArrayList<>();
+    List<String> seen = new ArrayList<>();
+    String continuation = null;
+    do {
+      List<String> headers = new ArrayList<>(List.of("x-ms-max-item-count", "4"));
+      if (continuation != null) {
+        headers.addAll(List.of("x-ms-continuation", continuation));
+      }
+      Resp page =
+          client.service(
+              "POST",
+              "/enrollmentGroups/query",
+              Map.of("query", "SELECT * FROM enrollmentGroups"),
+              headers.toArray(String[]::new));
+      assertThat(page.header("x-ms-max-item-count")).isEqualTo("4");
+      sizes.add(page.json().size());
+      page.json().forEach(n -> seen.add(n.get("enrollmentGroupId").asText()));
+      continuation = page.header("x-ms-continuation");
+    } while (continuation != null);
+    assertThat(sizes.subList(0, sizes.size() - 1)).allMatch(n -> n == 4);
+    assertThat(seen).doesNotHaveDuplicates().contains("paged-00", "paged-24");
+  }
+
+  @Test
   void registrationStatesAreReadableAndDeletable() {
     assertThat(client.service("GET", "/registrations/never-registered", null).status())
         .isEqualTo(404);

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,28 @@ class ThrottlingAndFaultsTest {
       assertThat(throttled.status()).isEqualTo(429);
       assertThat(throttled.json().get("errorCode").asInt()).isEqualTo(429001);
       assertThat(Integer.parseInt(throttled.header("Retry-After"))).isBetween(1, 60);
+    }
+  }
+
+  @Test
+  void aBulkOperationCountsAsOneServiceOperation() {
+    try (DpsEmulator dps = DpsEmulator.builder().serviceOperationsPerMinute(2).build().start()) {
+      TestClient client = new TestClient(dps);
+      List<Map<String, Object>> ten = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        ten.add(
+            Map.of(
+                "registrationId", "thr-bulk-" + i, "attestation", Map.of("type", "symmetricKey")));
+      }
+      Resp created =
+          client.service("POST", "/enrollments", Map.of("mode", "create", "enrollments", ten));
+      assertThat(created.status()).isEqualTo(200);
+      assertThat(created.json().get("isSuccessful").asBoolean()).isTrue();
+      assertThat(client.service("GET", "/enrollments/thr-bulk-9", null).status()).isEqualTo(200);
+      Resp throttled =
+          client.service("POST", "/enrollments", Map.of("mode", "delete", "enrollments", ten));
+      assertThat(throttled.status()).isEqualTo(429);
+      assertThat(throttled.json().get("errorCode").asInt()).isEqualTo(429001);
     }
   }
 

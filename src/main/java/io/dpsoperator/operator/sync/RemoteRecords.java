@@ -2,10 +2,18 @@ package io.dpsoperator.operator.sync;
 
 import io.dpsoperator.dps.DpsClient;
 import io.dpsoperator.dps.DpsException;
+import io.dpsoperator.dps.DpsPage;
 import io.dpsoperator.dps.IfMatch;
+import io.dpsoperator.dps.model.AttestationMechanism;
+import io.dpsoperator.dps.model.BulkEnrollmentOperationError;
+import io.dpsoperator.dps.model.BulkEnrollmentOperationResult;
+import io.dpsoperator.dps.model.BulkOperationMode;
+import io.dpsoperator.dps.model.DeviceRegistrationState;
 import io.dpsoperator.dps.model.EnrollmentGroup;
 import io.dpsoperator.dps.model.IndividualEnrollment;
 import io.dpsoperator.dps.model.SymmetricKeyAttestation;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,6 +41,33 @@ public interface RemoteRecords<R> {
 
   /** The keys a record carries, if any (a PUT answer carries generated keys). */
   Optional<SymmetricKeyAttestation> keysOf(R record);
+
+  /** The record's id ({@code registrationId} or {@code enrollmentGroupId}). */
+  String id(R record);
+
+  /** When DPS last changed the record. */
+  Instant lastUpdated(R record);
+
+  /** The registration state a record carries inline (individual enrollments, on GET only). */
+  Optional<DeviceRegistrationState> registrationState(R record);
+
+  /** The record with empty symmetric keys and no registration state, as kept in an inventory. */
+  R withoutSecrets(R record);
+
+  /** The record carrying this etag (sent by bulk mode {@code updateIfMatchETag}). */
+  R withEtag(R record, String etag);
+
+  /** A record that names only an id: the body of a bulk delete item. */
+  R reference(String id);
+
+  /** One query page ({@code SELECT *}); {@code continuationToken} null for the first. */
+  DpsPage<R> queryPage(DpsClient client, int pageSize, String continuationToken);
+
+  /** One bulk operation of at most 10 records. */
+  BulkEnrollmentOperationResult bulk(DpsClient client, BulkOperationMode mode, List<R> records);
+
+  /** The id a bulk error names. */
+  String idOf(BulkEnrollmentOperationError error);
 
   /** Individual enrollments. */
   RemoteRecords<IndividualEnrollment> INDIVIDUAL =
@@ -73,6 +108,56 @@ public interface RemoteRecords<R> {
         @Override
         public Optional<SymmetricKeyAttestation> keysOf(IndividualEnrollment r) {
           return Optional.ofNullable(r.attestation()).map(a -> a.symmetricKey());
+        }
+
+        @Override
+        public String id(IndividualEnrollment r) {
+          return r.registrationId();
+        }
+
+        @Override
+        public Instant lastUpdated(IndividualEnrollment r) {
+          return r.lastUpdatedDateTimeUtc();
+        }
+
+        @Override
+        public Optional<DeviceRegistrationState> registrationState(IndividualEnrollment r) {
+          return Optional.ofNullable(r.registrationState());
+        }
+
+        @Override
+        public IndividualEnrollment withoutSecrets(IndividualEnrollment r) {
+          return r.toBuilder()
+              .attestation(keyless(r.attestation()))
+              .registrationState(null)
+              .build();
+        }
+
+        @Override
+        public IndividualEnrollment withEtag(IndividualEnrollment r, String etag) {
+          return r.toBuilder().etag(etag).build();
+        }
+
+        @Override
+        public IndividualEnrollment reference(String id) {
+          return IndividualEnrollment.builder(id).build();
+        }
+
+        @Override
+        public DpsPage<IndividualEnrollment> queryPage(
+            DpsClient client, int pageSize, String continuationToken) {
+          return client.queryIndividualEnrollments(pageSize, continuationToken);
+        }
+
+        @Override
+        public BulkEnrollmentOperationResult bulk(
+            DpsClient client, BulkOperationMode mode, List<IndividualEnrollment> records) {
+          return client.runIndividualEnrollmentBulkOperation(mode, records);
+        }
+
+        @Override
+        public String idOf(BulkEnrollmentOperationError error) {
+          return error.registrationId();
         }
       };
 
@@ -116,7 +201,63 @@ public interface RemoteRecords<R> {
         public Optional<SymmetricKeyAttestation> keysOf(EnrollmentGroup r) {
           return Optional.ofNullable(r.attestation()).map(a -> a.symmetricKey());
         }
+
+        @Override
+        public String id(EnrollmentGroup r) {
+          return r.enrollmentGroupId();
+        }
+
+        @Override
+        public Instant lastUpdated(EnrollmentGroup r) {
+          return r.lastUpdatedDateTimeUtc();
+        }
+
+        @Override
+        public Optional<DeviceRegistrationState> registrationState(EnrollmentGroup r) {
+          return Optional.empty();
+        }
+
+        @Override
+        public EnrollmentGroup withoutSecrets(EnrollmentGroup r) {
+          return r.toBuilder().attestation(keyless(r.attestation())).build();
+        }
+
+        @Override
+        public EnrollmentGroup withEtag(EnrollmentGroup r, String etag) {
+          return r.toBuilder().etag(etag).build();
+        }
+
+        @Override
+        public EnrollmentGroup reference(String id) {
+          return EnrollmentGroup.builder(id).build();
+        }
+
+        @Override
+        public DpsPage<EnrollmentGroup> queryPage(
+            DpsClient client, int pageSize, String continuationToken) {
+          return client.queryEnrollmentGroups(pageSize, continuationToken);
+        }
+
+        @Override
+        public BulkEnrollmentOperationResult bulk(
+            DpsClient client, BulkOperationMode mode, List<EnrollmentGroup> records) {
+          return client.runEnrollmentGroupBulkOperation(mode, records);
+        }
+
+        @Override
+        public String idOf(BulkEnrollmentOperationError error) {
+          return error.enrollmentGroupId();
+        }
       };
+
+  /** The attestation with empty symmetric keys; other kinds carry no secret. */
+  private static AttestationMechanism keyless(AttestationMechanism a) {
+    if (a == null || a.symmetricKey() == null) {
+      return a;
+    }
+    return new AttestationMechanism(
+        a.type(), a.tpm(), a.x509(), new SymmetricKeyAttestation(null, null));
+  }
 
   private static <T> Optional<T> notFoundAsEmpty(java.util.function.Supplier<T> call) {
     try {
