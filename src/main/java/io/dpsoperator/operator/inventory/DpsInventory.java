@@ -88,8 +88,15 @@ public final class DpsInventory<R> implements AutoCloseable {
   /** A complete sweep that started after the claim (and after our last write) did not see it. */
   public record Absent<R>() implements Lookup<R> {}
 
-  /** No complete sweep covers this id yet (or nobody claims it). */
-  public record Unknown<R>() implements Lookup<R> {}
+  /**
+   * No complete sweep covers this id yet (or nobody claims it).
+   *
+   * @param warmingUp the id was claimed before the inventory's first complete sweep ended: a sweep
+   *     is about to tell (ask for one and wait). Otherwise the id was claimed later, by a resource
+   *     that is most likely new, and waiting for a sweep of the whole DPS would cost more than
+   *     trying a create (which DPS refuses with 409 if the record exists).
+   */
+  public record Unknown<R>(boolean warmingUp) implements Lookup<R> {}
 
   /** A write of ours, noted by {@link #noteWritten} or {@link #noteDeleted}. */
   public enum Write {
@@ -151,6 +158,7 @@ public final class DpsInventory<R> implements AutoCloseable {
   private final Map<String, Entry> entries = new HashMap<>();
   private final Map<ResourceID, String> byClaimant = new HashMap<>();
   private long sequence;
+  private long firstSweepEnd = -1;
   private boolean running;
   private boolean again;
   private boolean closed;
@@ -235,7 +243,7 @@ public final class DpsInventory<R> implements AutoCloseable {
   public synchronized Lookup<R> lookup(String id) {
     Entry e = entries.get(key(id));
     if (e == null) {
-      return new Unknown<>();
+      return new Unknown<>(true);
     }
     if (e.write != null) {
       return new Written<>(e.write, Optional.ofNullable(e.snapshot));
@@ -243,7 +251,7 @@ public final class DpsInventory<R> implements AutoCloseable {
     return switch (e.state) {
       case KNOWN -> new Known<>(e.snapshot);
       case ABSENT -> new Absent<>();
-      case UNKNOWN -> new Unknown<>();
+      case UNKNOWN -> new Unknown<>(firstSweepEnd < 0 || e.claimedAt < firstSweepEnd);
     };
   }
 
@@ -393,6 +401,9 @@ public final class DpsInventory<R> implements AutoCloseable {
         }
       }
       unclaimed = others;
+      if (firstSweepEnd < 0) {
+        firstSweepEnd = ++sequence;
+      }
       lastSweepPages = count;
       sweeps++;
       lastFailure = null;
