@@ -126,8 +126,9 @@ public final class Twins {
   }
 
   /**
-   * The same JSON with object members shuffled and every integer and decimal in another type or
-   * notation of exactly the same value; doubles stay doubles.
+   * The same JSON as another parser may read it: object members shuffled, integers and decimals in
+   * another type or notation of the same literal (a short float literal as a double); doubles stay
+   * doubles.
    */
   public static JsonNode sameValue(JsonNode node, Random random) {
     return rewrite(node, random, false);
@@ -148,18 +149,23 @@ public final class Twins {
       return a;
     }
     if (node.isNumber() && (printDoubles || !node.isDouble())) {
-      return sameNumber(node, random);
+      return sameNumber(node, random, printDoubles);
     }
     return node;
   }
 
-  private static JsonNode sameNumber(JsonNode n, Random random) {
+  private static JsonNode sameNumber(JsonNode n, Random random, boolean printDoubles) {
     // A double as the digits Java prints for it, which read back as the same double.
     BigDecimal v = n.isDouble() ? BigDecimal.valueOf(n.doubleValue()) : n.decimalValue();
     List<JsonNode> forms = new ArrayList<>();
     forms.add(DecimalNode.valueOf(v.setScale(Math.max(v.scale(), 0) + 1 + random.nextInt(3))));
     forms.add(DecimalNode.valueOf(v.stripTrailingZeros()));
-    if (BigDecimal.valueOf(v.doubleValue()).compareTo(v) == 0) {
+    // As a double where a parser may make one of the same literal: a float literal of up to 15
+    // significant digits (every double carries 15); for the comparison, an integer of exactly the
+    // double's value too.
+    boolean floatLiteral = n.isDouble() || n.isBigDecimal();
+    if ((floatLiteral && v.stripTrailingZeros().precision() <= 15)
+        || (printDoubles && new BigDecimal(v.doubleValue()).compareTo(v) == 0)) {
       forms.add(DoubleNode.valueOf(v.doubleValue()));
     }
     boolean exact = !n.isDouble() || new BigDecimal(n.doubleValue()).compareTo(v) == 0;
