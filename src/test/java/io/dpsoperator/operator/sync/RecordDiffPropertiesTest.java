@@ -176,14 +176,14 @@ class RecordDiffPropertiesTest {
     section.put("$version", 1);
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void whatDpsAnswersForTheRecordSentIsNoDifference(
       @ForAll("records") IndividualEnrollment record, @ForAll Random random) throws Exception {
     IndividualEnrollment desired = asSpecReadsIt(record);
     assertThat(RecordDiff.differences(desired, dpsAnswer(desired, random))).isEmpty();
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void numbersInAnotherTypeOrNotationAndMembersInAnotherOrderAreNoDifference(
       @ForAll("twinSections") ObjectNode tags,
       @ForAll("twinSections") ObjectNode desired,
@@ -198,7 +198,7 @@ class RecordDiffPropertiesTest {
     assertThat(RecordDiff.differences(held, want)).isEmpty();
   }
 
-  @Property(tries = 300)
+  @Property(tries = 200)
   void theHashDependsNeitherOnMemberOrderNorOnHowNumbersWereTyped(
       @ForAll("twinSections") ObjectNode tags, @ForAll Random random) {
     IndividualEnrollment a = base().initialTwin(twin(tags, null)).build();
