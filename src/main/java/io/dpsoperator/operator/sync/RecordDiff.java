@@ -3,6 +3,7 @@ package io.dpsoperator.operator.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.dpsoperator.operator.secrets.PemCertificates;
@@ -17,9 +18,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Compares a desired DPS record with the one DPS holds, on what DPS shows back: read-only fields
- * and symmetric keys (hidden by GET) are left out, certificates are compared by thumbprint, and DPS
- * defaults count as equal to absence. Pure functions.
+ * The one place that decides whether DPS already holds what the operator wants. It compares a
+ * desired DPS record with the one DPS holds on what DPS shows back, semantically: read-only fields
+ * and symmetric keys (hidden by GET) are left out, certificates are compared by thumbprint, DPS
+ * defaults count as equal to absence, nulls and empty objects count as absent, twin metadata the
+ * service adds ({@code $metadata}, {@code $version}) is ignored, IoT hub host names compare
+ * regardless of case, and JSON values as {@link JsonSemantics} says: object members in any order,
+ * array elements in order, numbers by value however they were parsed. Pure functions.
  */
 public final class RecordDiff {
   private static final ObjectMapper MAPPER =
@@ -31,8 +36,9 @@ public final class RecordDiff {
   public static List<String> differences(Object desired, Object actual) {
     ObjectNode d = normalize(MAPPER.valueToTree(desired), true);
     ObjectNode a = normalize(MAPPER.valueToTree(actual), false);
-    // A field the spec leaves out means "the DPS default": whatever DPS shows is fine.
-    for (String optional : List.of("allocationPolicy", "deviceId", "iotHubHostName")) {
+    // A field the spec leaves out means "the DPS default": whatever DPS shows is fine (absent
+    // iotHubs means all linked hubs, which DPS may list).
+    for (String optional : List.of("allocationPolicy", "deviceId", "iotHubHostName", "iotHubs")) {
       if (!d.has(optional)) {
         a.remove(optional);
       }
@@ -41,7 +47,7 @@ public final class RecordDiff {
     Iterator<String> names = d.fieldNames();
     names.forEachRemaining(
         n -> {
-          if (!d.get(n).equals(a.get(n))) {
+          if (!JsonSemantics.same(d.get(n), a.get(n))) {
             fields.add(n);
           }
         });
@@ -58,7 +64,9 @@ public final class RecordDiff {
   /**
    * SHA-256 over the desired record and its secret material, as hex. The record is hashed without
    * the keys it may carry, so that "sent without keys, DPS generated them" and "sent with those
-   * keys" hash the same.
+   * keys" hash the same. Both are hashed in canonical form (members sorted by name, numbers as
+   * their canonical decimal), so that the hash, kept in status, depends neither on key order, nor
+   * on how a parser typed the numbers, nor on the JVM.
    */
   public static String hash(Object desired, Object keys) {
     try {
@@ -67,8 +75,11 @@ public final class RecordDiff {
       if (record.get("attestation") instanceof ObjectNode attestation) {
         attestation.remove("symmetricKey");
       }
-      sha.update(MAPPER.writeValueAsBytes(record));
-      sha.update(MAPPER.writeValueAsString(keys).getBytes(StandardCharsets.UTF_8));
+      sha.update(MAPPER.writeValueAsBytes(JsonSemantics.canonical(record)));
+      sha.update(
+          MAPPER
+              .writeValueAsString(JsonSemantics.canonical(MAPPER.valueToTree(keys)))
+              .getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
@@ -77,6 +88,15 @@ public final class RecordDiff {
 
   private static ObjectNode normalize(ObjectNode n, boolean desired) {
     n.remove("etag");
+    // Host names are case-insensitive; DPS answers with the casing of its linked hub.
+    if (n.get("iotHubs") instanceof ArrayNode hubs) {
+      ArrayNode lower = hubs.arrayNode();
+      hubs.forEach(h -> lower.add(h.asText().toLowerCase(Locale.ROOT)));
+      n.set("iotHubs", lower);
+    }
+    if (n.hasNonNull("iotHubHostName")) {
+      n.put("iotHubHostName", n.get("iotHubHostName").asText().toLowerCase(Locale.ROOT));
+    }
     for (String id : List.of("registrationId", "enrollmentGroupId")) {
       if (n.hasNonNull(id)) {
         n.put(id, n.get(id).asText().toLowerCase(Locale.ROOT));
