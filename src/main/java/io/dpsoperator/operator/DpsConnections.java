@@ -25,6 +25,8 @@ public class DpsConnections implements AutoCloseable {
   private final Optional<String> fixedDefault;
   private final Map<String, DpsClient> clients = new ConcurrentHashMap<>();
   private final Map<String, String> sources = new java.util.HashMap<>();
+  private final java.util.List<java.util.function.Consumer<DpsClient>> retireListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * @param factory makes a client from a connection string
@@ -35,6 +37,11 @@ public class DpsConnections implements AutoCloseable {
     this.config = config;
     this.factory = factory;
     this.fixedDefault = fixedDefault;
+  }
+
+  /** Told about each client that is closed because no Secret holds its connection string now. */
+  public void onRetire(java.util.function.Consumer<DpsClient> listener) {
+    retireListeners.add(listener);
   }
 
   /** The Secret holding the connection string of a resource, if one is needed. */
@@ -90,6 +97,7 @@ public class DpsConnections implements AutoCloseable {
     if (previous != null && !previous.equals(key) && !sources.containsValue(previous)) {
       DpsClient old = clients.remove(previous);
       if (old != null) {
+        retireListeners.forEach(l -> l.accept(old));
         old.close();
       }
     }

@@ -33,7 +33,9 @@ public record OperatorConfig(
     String logFormat,
     boolean embeddedDps,
     Duration statusHeartbeat,
-    Duration certificateExpiryWarning) {
+    Duration certificateExpiryWarning,
+    int queryPageSize,
+    Duration registrationStateInterval) {
 
   /** One configuration key. */
   public record Setting(String key, String defaultValue, String description) {}
@@ -105,7 +107,17 @@ public record OperatorConfig(
           new Setting(
               "DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING",
               "30d",
-              "How long before an X.509 certificate in use expires a Warning Event is recorded"));
+              "How long before an X.509 certificate in use expires a Warning Event is recorded"),
+          new Setting(
+              "DPS_OPERATOR_QUERY_PAGE_SIZE",
+              "100",
+              "Records per DPS query page when the operator reads a DPS's enrollments (one DPS"
+                  + " call per page per resync interval)"),
+          new Setting(
+              "DPS_OPERATOR_REGISTRATION_STATE_INTERVAL",
+              "1h",
+              "How often the registration state of an individual enrollment is read (one DPS"
+                  + " call per enrollment per interval; DPS queries do not carry it)"));
 
   /** Reads the configuration from environment variables; unknown keys are ignored. */
   public static OperatorConfig fromEnv(Map<String, String> env) {
@@ -137,7 +149,9 @@ public record OperatorConfig(
         oneOf("DPS_OPERATOR_LOG_FORMAT", v, "text", "json"),
         bool("DPS_OPERATOR_EMBEDDED_DPS", v),
         duration("DPS_OPERATOR_STATUS_HEARTBEAT", v),
-        duration("DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING", v));
+        duration("DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING", v),
+        positiveInt("DPS_OPERATOR_QUERY_PAGE_SIZE", v),
+        duration("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", v));
   }
 
   /** The configuration with every default. */

@@ -73,6 +73,8 @@ class HelmChartTest {
         .containsExactlyInAnyOrderEntriesOf(
             Map.ofEntries(
                 Map.entry("DPS_OPERATOR_STATUS_HEARTBEAT", "1h"),
+                Map.entry("DPS_OPERATOR_QUERY_PAGE_SIZE", "100"),
+                Map.entry("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", "1h"),
                 Map.entry("DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING", "30d"),
                 Map.entry("DPS_OPERATOR_NAMESPACE", "fieldRef:metadata.namespace"),
                 Map.entry("DPS_OPERATOR_CONNECTION_SECRET", "dps-connection"),
@@ -421,6 +423,11 @@ class HelmChartTest {
         Arguments.of("logging:\n  format: json\n", "DPS_OPERATOR_LOG_FORMAT", "json"),
         Arguments.of("embeddedDps: true\n", "DPS_OPERATOR_EMBEDDED_DPS", "true"),
         Arguments.of("resync:\n  statusHeartbeat: 2h\n", "DPS_OPERATOR_STATUS_HEARTBEAT", "2h"),
+        Arguments.of("resync:\n  queryPageSize: 500\n", "DPS_OPERATOR_QUERY_PAGE_SIZE", "500"),
+        Arguments.of(
+            "resync:\n  registrationStateInterval: 6h\n",
+            "DPS_OPERATOR_REGISTRATION_STATE_INTERVAL",
+            "6h"),
         Arguments.of(
             "certificates:\n  expiryWarning: 14d\n",
             "DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING",

@@ -30,7 +30,9 @@ final class OperatorSettings {
           "DPS_OPERATOR_LOG_FORMAT",
           "DPS_OPERATOR_EMBEDDED_DPS",
           "DPS_OPERATOR_STATUS_HEARTBEAT",
-          "DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING");
+          "DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING",
+          "DPS_OPERATOR_QUERY_PAGE_SIZE",
+          "DPS_OPERATOR_REGISTRATION_STATE_INTERVAL");
 
   private OperatorSettings() {}
 }

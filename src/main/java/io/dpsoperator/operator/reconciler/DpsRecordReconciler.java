@@ -12,6 +12,7 @@ import io.dpsoperator.operator.CertificateExpiryGauges;
 import io.dpsoperator.operator.DpsConnections;
 import io.dpsoperator.operator.EventRecorder;
 import io.dpsoperator.operator.OperatorConfig;
+import io.dpsoperator.operator.engine.RecordEngine;
 import io.dpsoperator.operator.secrets.GeneratedKeysSecret;
 import io.dpsoperator.operator.secrets.ObjectRef;
 import io.dpsoperator.operator.secrets.ReferencedObjects;
@@ -21,7 +22,6 @@ import io.dpsoperator.operator.sync.Desired;
 import io.dpsoperator.operator.sync.DpsFailures;
 import io.dpsoperator.operator.sync.Material;
 import io.dpsoperator.operator.sync.Reasons;
-import io.dpsoperator.operator.sync.RecordSync;
 import io.dpsoperator.operator.sync.RemoteRecords;
 import io.dpsoperator.operator.sync.SpecInvariants;
 import io.dpsoperator.operator.sync.SyncFailure;
@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reconcile loop shared by both kinds: read the resource and its Secrets, build the desired DPS
- * record, let {@link RecordSync} apply it, and report in the status. Orchestration only: mapping,
+ * record, let the {@link RecordEngine} apply it, and report in the status. Orchestration only: mapping,
  * diffing and remote calls live in {@code sync} and {@code secrets}.
  *
  * @param <P> the resource kind
@@ -65,7 +65,7 @@ public abstract class DpsRecordReconciler<
   protected final DpsConnections connections;
   protected final EventRecorder events;
   protected final Clock clock;
-  private final RecordSync<R> sync;
+  private final RecordEngine<P, R> engine;
   private final CertificateExpiryGauges certificateGauges;
   private volatile ReferencedObjects<P> referenced;
 
@@ -79,7 +79,14 @@ public abstract class DpsRecordReconciler<
     this.connections = connections;
     this.events = events;
     this.clock = clock;
-    this.sync = new RecordSync<>(remote());
+    this.engine =
+        new RecordEngine<>(
+            kindLabel().replace(' ', '-') + "-inventory",
+            remote(),
+            config.resyncInterval(),
+            config.queryPageSize(),
+            config.requestTimeout().multipliedBy(2));
+    connections.onRetire(engine::retire);
     this.certificateGauges = new CertificateExpiryGauges(meters, getClass().getSimpleName());
   }
 
@@ -121,11 +128,11 @@ public abstract class DpsRecordReconciler<
   /**
    * Fills the kind's own status fields from what DPS holds.
    *
-   * @param written whether {@code held} is the answer to a write (which carries no registration
-   *     state) rather than to a read
+   * @param outcome what the sync found or did; its record is the one just written when it is not
+   *     {@link RecordEngine.Outcome#fresh() fresh}
    */
   protected abstract void fillStatus(
-      P resource, S status, R held, boolean written, DpsClient client);
+      P resource, S status, RecordEngine.Outcome<R> outcome, DpsClient client);
 
   /** What the owned Secret of generated keys holds besides the keys. */
   protected abstract java.util.Map<String, String> deviceFacts(P resource, DpsClient client);
@@ -142,14 +149,14 @@ public abstract class DpsRecordReconciler<
             context.getClient(),
             kindLabel().replace(' ', '-') + "-references",
             config.watchNamespaces());
-    return List.of(referenced);
+    return List.of(referenced, engine.eventSource());
   }
 
   @Override
   public UpdateControl<P> reconcile(P resource, Context<P> context) throws Exception {
     Optional<UnreadableSpec> unreadable = UnreadableSpecReport.of(resource);
     if (unreadable.isPresent()) {
-      referenced.untrack(ResourceID.fromResource(resource));
+      untrack(ResourceID.fromResource(resource));
       return new UnreadableSpecReport(events, clock)
           .report(resource, copyStatus(resource, context), unreadable.get(), context);
     }
@@ -164,7 +171,7 @@ public abstract class DpsRecordReconciler<
       SpecInvariants.sameId(dpsIdField(), managedId(status), id);
       Optional<P> winner = olderClaimant(resource, context);
       if (winner.isPresent()) {
-        referenced.untrack(ResourceID.fromResource(resource));
+        untrack(ResourceID.fromResource(resource));
         throw SyncFailure.terminal(
             duplicateReason(),
             "id "
@@ -198,34 +205,36 @@ public abstract class DpsRecordReconciler<
         lastEtag = null;
         lastHash = null;
       }
-      RecordSync.Outcome<R> outcome =
-          sync.sync(client, id, desired, lastEtag, lastHash, kindLabel());
-      R held = outcome.record();
-      for (RecordSync.Change change : outcome.changes()) {
+      RecordEngine.Outcome<R> outcome =
+          engine.sync(
+              client,
+              ResourceID.fromResource(resource),
+              id,
+              desired,
+              lastEtag,
+              lastHash,
+              kindLabel(),
+              keys -> writeGeneratedKeys(resource, context, client, id, desired, keys, material));
+      if (outcome.pending()) {
+        // The inventory of this DPS is being read; it triggers this resource when it is.
+        return UpdateControl.<P>noUpdate().rescheduleAfter(resyncInterval());
+      }
+      for (RecordEngine.Change change : outcome.changes()) {
         LOG.info("{} id={}", change.message(), id);
         events.normal(resource, change.reason(), change.message());
       }
-      // Recorded before anything else can fail, so that deletion knows the record is managed.
-      status.setEtag(remote().etag(held));
+      // Recorded before anything else can fail, so that deletion knows the record is managed. A
+      // write of ours leaves the etag unknown until the next inventory sweep brings it.
+      status.setEtag(outcome.etag() != null ? outcome.etag() : lastEtag);
       setManagedId(status, id);
       status.setAppliedHash(outcome.appliedHash());
       status.setDpsHost(client.hostName());
-      if (desired.generatedKeysSecret().isPresent()) {
-        try {
-          writeGeneratedKeys(resource, context, client, id, desired, outcome, material);
-        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-          throw SyncFailure.retryable(
-              Reasons.SECRET_WRITE_FAILED,
-              "Could not write Secret "
-                  + desired.generatedKeysSecret().get()
-                  + " (HTTP "
-                  + e.getCode()
-                  + "); retrying");
-        }
+      if (desired.generatedKeysSecret().isPresent() && outcome.keys().isPresent()) {
+        writeGeneratedKeys(resource, context, client, id, desired, outcome.keys().get(), material);
       }
       status.setCertificates(desired.certificates().isEmpty() ? null : desired.certificates());
       status.setKeysSecretName(desired.generatedKeysSecret().orElse(null));
-      fillStatus(resource, status, held, outcome.wrote(), client);
+      fillStatus(resource, status, outcome, client);
       confirmed = true;
       CertificateValidity validity =
           CertificateValidity.of(desired.certificates(), now, config.certificateExpiryWarning());
@@ -325,7 +334,7 @@ public abstract class DpsRecordReconciler<
     ResourceID rid = ResourceID.fromResource(resource);
     if (UnreadableSpecReport.of(resource).isPresent()) {
       new UnreadableSpecReport(events, clock).orphaned(resource, kindLabel());
-      referenced.untrack(rid);
+      untrack(rid);
       return DeleteControl.defaultDelete();
     }
     S status = resource.getStatus();
@@ -333,7 +342,8 @@ public abstract class DpsRecordReconciler<
         resource.getMetadata().getNamespace(), resource.getMetadata().getName());
     // The record the operator manages, even if the spec now names another id.
     String id = status != null && managedId(status) != null ? managedId(status) : dpsId(resource);
-    boolean managed = status != null && status.getEtag() != null;
+    boolean managed =
+        status != null && (status.getEtag() != null || status.getAppliedHash() != null);
     if (deletionPolicy(resource) == DeletionPolicy.ORPHAN || !managed) {
       if (managed) {
         events.normal(
@@ -341,26 +351,31 @@ public abstract class DpsRecordReconciler<
             Reasons.ORPHANED,
             "Left DPS " + kindLabel() + " " + id + " in place (deletionPolicy Orphan)");
       }
-      referenced.untrack(rid);
+      untrack(rid);
       return DeleteControl.defaultDelete();
     }
     if (olderClaimant(resource, context).isPresent()) {
-      referenced.untrack(rid);
+      untrack(rid);
       return DeleteControl.defaultDelete();
     }
     try {
       Material material = track(resource);
       DpsClient client = connections.clientFor(connectionRef(resource), material);
-      Optional<R> held = remote().get(client, id);
-      if (held.isPresent()) {
-        remote().delete(client, id, io.dpsoperator.dps.IfMatch.etag(remote().etag(held.get())));
-      }
+      // A bulk delete: 404 means already gone.
+      engine.delete(client, id);
       deleteRelated(resource, client);
       LOG.info("Deleted DPS {} id={}", kindLabel(), id);
       events.normal(resource, Reasons.DELETED, "Deleted DPS " + kindLabel() + " " + id);
-      referenced.untrack(rid);
+      untrack(rid);
       return DeleteControl.defaultDelete();
     } catch (SyncFailure f) {
+      if (f.isRetryable()) {
+        events.warning(
+            resource,
+            f.reason(),
+            "Cannot delete DPS " + kindLabel() + " " + id + " yet: " + f.getMessage());
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(5_000);
+      }
       String message =
           "Cannot delete DPS "
               + kindLabel()
@@ -373,7 +388,7 @@ public abstract class DpsRecordReconciler<
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.resyncInterval().toMillis());
     } catch (DpsException e) {
       if (e.isNotFound()) {
-        referenced.untrack(rid);
+        untrack(rid);
         return DeleteControl.defaultDelete();
       }
       SyncFailure f = DpsFailures.classify(e);
@@ -386,6 +401,12 @@ public abstract class DpsRecordReconciler<
     }
   }
 
+  /** The resource is gone or refused: its Secrets and its DPS record are no longer watched. */
+  private void untrack(ResourceID rid) {
+    referenced.untrack(rid);
+    engine.release(rid);
+  }
+
   private Material track(P resource) {
     String ns = resource.getMetadata().getNamespace();
     List<ObjectRef> refs = new ArrayList<>(references(resource));
@@ -394,26 +415,27 @@ public abstract class DpsRecordReconciler<
     return new Material(ns, referenced::data);
   }
 
+  /**
+   * Writes the keys to the resource's own Secret, with what a device needs besides them; before a
+   * create of keys the operator generated, so that DPS never holds keys the cluster lacks.
+   */
   private void writeGeneratedKeys(
       P resource,
       Context<P> context,
       DpsClient client,
       String id,
       Desired<R> desired,
-      RecordSync.Outcome<R> outcome,
-      Material material) {
+      SymmetricKeyAttestation keys,
+      Material material)
+      throws SyncFailure {
     String secretName = desired.generatedKeysSecret().get();
-    Optional<SymmetricKeyAttestation> keys = outcome.keys();
-    if (keys.isEmpty()) {
-      keys = remote().keys(client, id);
-    }
-    if (keys.isEmpty() || keys.get().primaryKey() == null) {
+    if (keys.primaryKey() == null) {
       return;
     }
     java.util.Map<String, String> data =
         new java.util.LinkedHashMap<>(deviceFacts(resource, client));
-    data.put("primaryKey", keys.get().primaryKey());
-    data.put("secondaryKey", keys.get().secondaryKey());
+    data.put("primaryKey", keys.primaryKey());
+    data.put("secondaryKey", keys.secondaryKey());
     // Only what the operator writes is compared: keys a user added stay and cause no rewrite.
     if (material
         .secret(secretName)
@@ -421,7 +443,13 @@ public abstract class DpsRecordReconciler<
         .isPresent()) {
       return;
     }
-    GeneratedKeysSecret.write(context.getClient(), resource, secretName, data);
+    try {
+      GeneratedKeysSecret.write(context.getClient(), resource, secretName, data);
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      throw SyncFailure.retryable(
+          Reasons.SECRET_WRITE_FAILED,
+          "Could not write Secret " + secretName + " (HTTP " + e.getCode() + "); retrying");
+    }
     events.normal(
         resource,
         Reasons.KEYS_WRITTEN,

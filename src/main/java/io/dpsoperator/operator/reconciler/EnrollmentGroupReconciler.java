@@ -97,12 +97,15 @@ public class EnrollmentGroupReconciler
   protected void fillStatus(
       EnrollmentGroup resource,
       EnrollmentGroupStatus status,
-      io.dpsoperator.dps.model.EnrollmentGroup held,
-      boolean written,
+      io.dpsoperator.operator.engine.RecordEngine.Outcome<io.dpsoperator.dps.model.EnrollmentGroup>
+          outcome,
       DpsClient client) {
     status.setEnrollmentGroupId(resource.enrollmentGroupId());
-    status.setCreatedDateTimeUtc(StatusMapper.time(held.createdDateTimeUtc()));
-    status.setLastUpdatedDateTimeUtc(StatusMapper.time(held.lastUpdatedDateTimeUtc()));
+    var held = outcome.held().orElseThrow();
+    if (outcome.fresh()) {
+      status.setCreatedDateTimeUtc(StatusMapper.time(held.createdDateTimeUtc()));
+      status.setLastUpdatedDateTimeUtc(StatusMapper.time(held.lastUpdatedDateTimeUtc()));
+    }
     Instant now = clock.instant();
     var devices = status.getDevices();
     Instant last = lastCounted.get(resource.getMetadata().getUid());

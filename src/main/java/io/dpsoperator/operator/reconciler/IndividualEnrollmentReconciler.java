@@ -8,6 +8,7 @@ import io.dpsoperator.dps.IfMatch;
 import io.dpsoperator.operator.DpsConnections;
 import io.dpsoperator.operator.EventRecorder;
 import io.dpsoperator.operator.OperatorConfig;
+import io.dpsoperator.operator.engine.RecordEngine;
 import io.dpsoperator.operator.secrets.ObjectRef;
 import io.dpsoperator.operator.sync.Desired;
 import io.dpsoperator.operator.sync.IndividualEnrollmentMapper;
@@ -18,6 +19,8 @@ import io.dpsoperator.operator.sync.StatusMapper;
 import io.dpsoperator.operator.sync.SyncFailure;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,9 @@ public class IndividualEnrollmentReconciler
         IndividualEnrollment,
         IndividualEnrollmentStatus,
         io.dpsoperator.dps.model.IndividualEnrollment> {
+
+  private final Map<String, Instant> registrationReads =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public IndividualEnrollmentReconciler(
       OperatorConfig config,
@@ -94,18 +100,80 @@ public class IndividualEnrollmentReconciler
   protected void fillStatus(
       IndividualEnrollment resource,
       IndividualEnrollmentStatus status,
-      io.dpsoperator.dps.model.IndividualEnrollment held,
-      boolean written,
+      RecordEngine.Outcome<io.dpsoperator.dps.model.IndividualEnrollment> outcome,
       DpsClient client) {
     status.setRegistrationId(resource.registrationId());
-    status.setCreatedDateTimeUtc(StatusMapper.time(held.createdDateTimeUtc()));
-    status.setLastUpdatedDateTimeUtc(StatusMapper.time(held.lastUpdatedDateTimeUtc()));
-    var state = held.registrationState();
-    if (state == null && written) {
-      // A PUT answer carries no registration state; a GET does, so an idle resync costs one read.
-      state = StatusMapper.registrationState(client, resource.registrationId());
+    var held = outcome.held().orElseThrow();
+    if (outcome.fresh()) {
+      status.setCreatedDateTimeUtc(StatusMapper.time(held.createdDateTimeUtc()));
+      status.setLastUpdatedDateTimeUtc(StatusMapper.time(held.lastUpdatedDateTimeUtc()));
     }
-    status.setRegistrationState(StatusMapper.registration(state));
+    if (held.registrationState() != null) {
+      registrationReads.put(resource.getMetadata().getUid(), clock.instant());
+      status.setRegistrationState(StatusMapper.registration(held.registrationState()));
+      return;
+    }
+    // A query answer carries no registration state: it is read by itself, on its own interval.
+    if (registrationReadDue(resource, status, outcome)) {
+      status.setRegistrationState(
+          StatusMapper.registration(registrationState(client, resource.registrationId())));
+    }
+  }
+
+  /**
+   * Whether to read the registration record now: at once for an adopted record, never for one just
+   * created (it has no registration yet), and otherwise once per registration-state interval, the
+   * first time after a restart at a random point of it so that a restart does not read them all.
+   */
+  private boolean registrationReadDue(
+      IndividualEnrollment resource,
+      IndividualEnrollmentStatus status,
+      RecordEngine.Outcome<io.dpsoperator.dps.model.IndividualEnrollment> outcome) {
+    Instant now = clock.instant();
+    String uid = resource.getMetadata().getUid();
+    Duration interval = config.registrationStateInterval();
+    Instant last = registrationReads.get(uid);
+    if (last == null) {
+      if (outcome.adopted()) {
+        last = Instant.EPOCH;
+      } else if (outcome.wrote() && status.getRegistrationState() == null) {
+        last = now;
+      } else {
+        long jitter =
+            java.util.concurrent.ThreadLocalRandom.current().nextLong(interval.toMillis());
+        last = now.minus(interval).plusMillis(jitter);
+      }
+      registrationReads.put(uid, last);
+    }
+    if (last.plus(interval).isAfter(now)) {
+      return false;
+    }
+    registrationReads.put(uid, now);
+    return true;
+  }
+
+  /** The registration record of a device, or null when it never registered. */
+  private static io.dpsoperator.dps.model.DeviceRegistrationState registrationState(
+      DpsClient client, String registrationId) {
+    try {
+      return client.getDeviceRegistrationState(registrationId);
+    } catch (DpsException e) {
+      if (e.isNotFound()) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public io.javaoperatorsdk.operator.api.reconciler.DeleteControl cleanup(
+      IndividualEnrollment resource,
+      io.javaoperatorsdk.operator.api.reconciler.Context<IndividualEnrollment> context) {
+    var control = super.cleanup(resource, context);
+    if (control.isRemoveFinalizer()) {
+      registrationReads.remove(resource.getMetadata().getUid());
+    }
+    return control;
   }
 
   @Override

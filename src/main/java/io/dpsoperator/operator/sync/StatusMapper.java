@@ -2,8 +2,6 @@ package io.dpsoperator.operator.sync;
 
 import io.dpsoperator.api.v1alpha1.DeviceSummary;
 import io.dpsoperator.api.v1alpha1.RegistrationStateStatus;
-import io.dpsoperator.dps.DpsClient;
-import io.dpsoperator.dps.DpsException;
 import io.dpsoperator.dps.model.DeviceRegistrationState;
 import java.time.Instant;
 import java.util.List;
@@ -16,18 +14,6 @@ public final class StatusMapper {
 
   public static String time(Instant instant) {
     return instant == null ? null : instant.toString();
-  }
-
-  /** The registration record of a device, or null when it never registered. */
-  public static DeviceRegistrationState registrationState(DpsClient client, String registrationId) {
-    try {
-      return client.getDeviceRegistrationState(registrationId);
-    } catch (DpsException e) {
-      if (e.isNotFound()) {
-        return null;
-      }
-      throw e;
-    }
   }
 
   public static RegistrationStateStatus registration(DeviceRegistrationState state) {

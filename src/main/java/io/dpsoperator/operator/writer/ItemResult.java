@@ -21,8 +21,21 @@ public sealed interface ItemResult {
   /** 400: DPS refused the item; the message names the field. */
   record Invalid(String message) implements ItemResult {}
 
-  /** 429, 5xx or no answer: retry the item later. */
-  record Retryable(String message) implements ItemResult {}
+  /**
+   * 429, 5xx or no answer: retry the item later.
+   *
+   * @param status the HTTP status, 0 when there was no answer
+   */
+  record Retryable(int status, String message) implements ItemResult {
+    public Retryable(String message) {
+      this(0, message);
+    }
+
+    /** Whether DPS throttled the call (429). */
+    public boolean throttled() {
+      return status == 429;
+    }
+  }
 
   /** Any other refusal (401, 403, ...), with its HTTP status. */
   record Rejected(int status, String message) implements ItemResult {}
@@ -37,7 +50,7 @@ public sealed interface ItemResult {
       case 400 -> new Invalid(message);
       default ->
           status == 0 || status == 429 || status >= 500
-              ? new Retryable(message)
+              ? new Retryable(status, message)
               : new Rejected(status, message);
     };
   }
