@@ -28,6 +28,7 @@ final class Dispatcher implements HttpHandler {
   private final DeviceApi device;
   private final Faults faults;
   private final RateLimiter serviceLimiter;
+  private final ServiceRequestCounts counts;
   private final int maxBodyBytes;
   private final Clock clock;
 
@@ -36,12 +37,14 @@ final class Dispatcher implements HttpHandler {
       DeviceApi device,
       Faults faults,
       RateLimiter serviceLimiter,
+      ServiceRequestCounts counts,
       int maxBodyBytes,
       Clock clock) {
     this.service = service;
     this.device = device;
     this.faults = faults;
     this.serviceLimiter = serviceLimiter;
+    this.counts = counts;
     this.maxBodyBytes = maxBodyBytes;
     this.clock = clock;
   }
@@ -102,9 +105,11 @@ final class Dispatcher implements HttpHandler {
       checkApiVersion(request);
       long wait = serviceLimiter.tryAcquire();
       if (wait > 0) {
+        counts.record(ServiceRequestCounts.Kind.THROTTLED);
         throw new ApiException(429, 429001, "Too many service operations; retry later")
             .header("Retry-After", Long.toString(wait));
       }
+      counts.record(ServiceRequestCounts.kindOf(request.method(), s));
       return service.handle(request);
     }
     if (DeviceApi.handles(s)) {

@@ -88,6 +88,7 @@ public final class DpsEmulator implements AutoCloseable {
   private final List<EmulatorConfig.Policy> policies;
   private final Faults faults = new Faults();
   private final EmulatorState state = new EmulatorState();
+  private final ServiceRequestCounts serviceRequests = new ServiceRequestCounts();
   private HttpsServer server;
   private HttpServer adminServer;
   private ExecutorService executor;
@@ -191,6 +192,7 @@ public final class DpsEmulator implements AutoCloseable {
               device,
               faults,
               new RateLimiter(settings.serviceOperationsPerMinute),
+              serviceRequests,
               settings.maxRequestBytes,
               config.clock());
 
@@ -341,6 +343,11 @@ public final class DpsEmulator implements AutoCloseable {
   /** Runtime fault control. */
   public Faults faults() {
     return faults;
+  }
+
+  /** How many service API requests this emulator has answered, by kind. */
+  public ServiceRequestCounts serviceRequests() {
+    return serviceRequests;
   }
 
   /** The linked IoT hub host names. */
