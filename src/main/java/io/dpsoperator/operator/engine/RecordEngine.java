@@ -396,7 +396,9 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
       ItemResult result = await(writer(client).update(want, etag));
       if (result instanceof ItemResult.Ok) {
         String what = differing.isEmpty() ? "secret material" : String.join(", ", differing);
-        boolean drift = outOfBand || attempts > 1;
+        // What we want was applied before, yet DPS differs: someone else changed it, even if a
+        // sweep saw that change first as the result of our own write.
+        boolean drift = outOfBand || attempts > 1 || (!adopting && hash.equals(lastHash));
         String verb =
             drift
                 ? "Reverted changes made outside the operator to"

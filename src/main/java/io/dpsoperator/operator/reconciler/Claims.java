@@ -43,6 +43,14 @@ final class Claims {
   }
 
   private static boolean isManaged(CustomResource<?, ? extends DpsRecordStatus> resource) {
-    return resource.getStatus() != null && resource.getStatus().getEtag() != null;
+    return manages(resource.getStatus());
+  }
+
+  /**
+   * Whether a status says the operator wrote or adopted the record: it learned its etag, or it
+   * applied a record (after a bulk write the etag is learned only at the next inventory sweep).
+   */
+  static boolean manages(DpsRecordStatus status) {
+    return status != null && (status.getEtag() != null || status.getAppliedHash() != null);
   }
 }

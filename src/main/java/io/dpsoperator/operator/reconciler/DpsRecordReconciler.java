@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reconcile loop shared by both kinds: read the resource and its Secrets, build the desired DPS
- * record, let the {@link RecordEngine} apply it, and report in the status. Orchestration only: mapping,
- * diffing and remote calls live in {@code sync} and {@code secrets}.
+ * record, let the {@link RecordEngine} apply it, and report in the status. Orchestration only:
+ * mapping, diffing and remote calls live in {@code sync} and {@code secrets}.
  *
  * @param <P> the resource kind
  * @param <S> its status
@@ -342,8 +342,7 @@ public abstract class DpsRecordReconciler<
         resource.getMetadata().getNamespace(), resource.getMetadata().getName());
     // The record the operator manages, even if the spec now names another id.
     String id = status != null && managedId(status) != null ? managedId(status) : dpsId(resource);
-    boolean managed =
-        status != null && (status.getEtag() != null || status.getAppliedHash() != null);
+    boolean managed = Claims.manages(status);
     if (deletionPolicy(resource) == DeletionPolicy.ORPHAN || !managed) {
       if (managed) {
         events.normal(

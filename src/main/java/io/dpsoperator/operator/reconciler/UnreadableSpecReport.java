@@ -95,7 +95,7 @@ final class UnreadableSpecReport {
   void orphaned(
       CustomResource<? extends DpsRecordSpec, ? extends DpsRecordStatus> resource,
       String kindLabel) {
-    boolean managed = resource.getStatus() != null && resource.getStatus().getEtag() != null;
+    boolean managed = Claims.manages(resource.getStatus());
     if (!managed) {
       return;
     }

@@ -43,7 +43,9 @@ public final class PemCertificates {
           CertificateFactory.getInstance("X.509")
               .generateCertificate(new ByteArrayInputStream(der));
     } catch (CertificateException e) {
-      throw new IllegalArgumentException("the PEM certificate cannot be parsed");
+      throw new IllegalArgumentException(
+          "the PEM certificate cannot be parsed: it is damaged or not an X.509 certificate;"
+              + " export it again");
     }
   }
 
