@@ -86,7 +86,7 @@ ClusterRole (all namespaces) and the per-namespace Roles.
 # Secrets: read referenced keys, certificates and connection strings (list/watch:
 # one watch per kind and namespace, keeping only the metadata of Secrets no
 # resource refers to); write the
-# Secret of DPS-generated symmetric keys (owned by the resource, so garbage
+# Secret of generated symmetric keys (owned by the resource, so garbage
 # collection deletes it: no delete verb).
 - apiGroups: [""]
   resources: ["secrets"]

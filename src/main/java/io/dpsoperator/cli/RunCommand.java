@@ -54,6 +54,21 @@ public final class RunCommand implements Callable<Integer> {
               + " emulated-hub.azure-devices.net).")
   List<String> emulatorHubs = new ArrayList<>();
 
+  /**
+   * The embedded emulator's ID scope and device endpoint; and, unless set, a short registration
+   * state interval, since a try-out has few enrollments and wants to see its devices' hubs.
+   */
+  private static Map<String, String> embeddedOverrides(
+      Map<String, String> env, DpsEmulator emulator) {
+    Map<String, String> overrides = new HashMap<>();
+    overrides.put("DPS_OPERATOR_ID_SCOPE", emulator.idScope());
+    overrides.put("DPS_OPERATOR_DEVICE_ENDPOINT", emulator.deviceEndpoint());
+    if (!env.containsKey("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL")) {
+      overrides.put("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", "15s");
+    }
+    return overrides;
+  }
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> env = new HashMap<>(System.getenv());
@@ -119,12 +134,7 @@ public final class RunCommand implements Callable<Integer> {
           wiring
               .withDefaultConnectionString(emulator.serviceConnectionString())
               .withExtraCaPem(emulator.caCertificatePem());
-      config =
-          OperatorConfig.fromEnv(
-              env,
-              Map.of(
-                  "DPS_OPERATOR_ID_SCOPE", emulator.idScope(),
-                  "DPS_OPERATOR_DEVICE_ENDPOINT", emulator.deviceEndpoint()));
+      config = OperatorConfig.fromEnv(env, embeddedOverrides(env, emulator));
       out.println("Embedded DPS emulator (the operator's default DPS):");
       out.println(
           "  service connection string: in "

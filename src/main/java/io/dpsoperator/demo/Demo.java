@@ -173,6 +173,7 @@ public final class Demo implements AutoCloseable {
     env.put("DPS_OPERATOR_NAMESPACE", OPERATOR_NAMESPACE);
     env.put("DPS_OPERATOR_RESYNC_INTERVAL", "10s");
     env.put("DPS_OPERATOR_GROUP_STATUS_INTERVAL", "2s");
+    env.put("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", "2s");
     env.put("DPS_OPERATOR_ID_SCOPE", emulator.idScope());
     env.put("DPS_OPERATOR_DEVICE_ENDPOINT", emulator.deviceEndpoint());
     return DpsOperator.start(

@@ -13,9 +13,17 @@ public final class DpsWrites {
     return count(meters, "createOrUpdate", "delete", "run");
   }
 
-  /** Reads of individual enrollments and groups: one per reconcile. */
+  /**
+   * Reads of what DPS holds: inventory query pages (one sweep per resync interval) and reads of
+   * single records.
+   */
   public static long recordReads(MeterRegistry meters) {
-    return count(meters, "getIndividualEnrollment", "getEnrollmentGroup");
+    return count(
+        meters,
+        "queryIndividualEnrollments",
+        "queryEnrollmentGroups",
+        "getIndividualEnrollment",
+        "getEnrollmentGroup");
   }
 
   private static long count(MeterRegistry meters, String... operationPrefixes) {

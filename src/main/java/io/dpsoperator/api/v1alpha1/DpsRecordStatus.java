@@ -46,9 +46,8 @@ public abstract class DpsRecordStatus {
   @JsonPropertyDescription("For X.509: subject, thumbprint and expiry of the certificates in use.")
   private List<CertificateStatus> certificates;
 
-  /** For DPS-generated symmetric keys: the Secret the operator wrote them to. */
-  @JsonPropertyDescription(
-      "For DPS-generated symmetric keys: the Secret the operator wrote them to.")
+  /** For generated symmetric keys: the Secret the operator wrote them to. */
+  @JsonPropertyDescription("For generated symmetric keys: the Secret the operator wrote them to.")
   private String keysSecretName;
 
   /** The DPS service host the record lives in. */

@@ -22,11 +22,11 @@ public class GroupAttestationSpec {
   private GroupAttestationType type;
 
   /**
-   * Group keys (type symmetricKey); each device derives its key from them. {} lets DPS generate
-   * them.
+   * Group keys (type symmetricKey); each device derives its key from them. {} lets the operator
+   * generate them.
    */
   @JsonPropertyDescription(
-      "Group keys (type symmetricKey); each device derives its key from them. {} lets DPS generate them.")
+      "Group keys (type symmetricKey); each device derives its key from them. {} lets the operator generate them.")
   private SymmetricKeyAttestationSpec symmetricKey;
 
   /** X.509 attestation (type x509). */

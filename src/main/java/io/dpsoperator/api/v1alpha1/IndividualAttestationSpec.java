@@ -24,9 +24,9 @@ public class IndividualAttestationSpec {
   @Required
   private AttestationType type;
 
-  /** Symmetric-key attestation (type symmetricKey); {} lets DPS generate the keys. */
+  /** Symmetric-key attestation (type symmetricKey); {} lets the operator generate the keys. */
   @JsonPropertyDescription(
-      "Symmetric-key attestation (type symmetricKey); {} lets DPS generate the keys.")
+      "Symmetric-key attestation (type symmetricKey); {} lets the operator generate the keys.")
   private SymmetricKeyAttestationSpec symmetricKey;
 
   /** X.509 attestation (type x509). */

@@ -14,19 +14,19 @@ import io.fabric8.generator.annotation.Size;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class SymmetricKeyAttestationSpec {
   /**
-   * Secret holding the keys. Without it DPS generates the keys and the operator writes them to the
-   * Secret named by generatedSecretName.
+   * Secret holding the keys. Without it the operator generates the keys (64 random bytes each, as
+   * DPS would) and writes them to the Secret named by generatedSecretName before DPS gets them.
    */
   @JsonPropertyDescription(
-      "Secret holding the keys. Without it DPS generates the keys and the operator writes them to the Secret named by generatedSecretName.")
+      "Secret holding the keys. Without it the operator generates the keys (64 random bytes each, as DPS would) and writes them to the Secret named by generatedSecretName before DPS gets them.")
   private SymmetricKeySecretRef secretRef;
 
   /**
-   * Name of the Secret the operator writes DPS-generated keys to (default: <resource
-   * name>-dps-keys). Ignored when secretRef is set.
+   * Name of the Secret the operator writes generated keys to (default: <resource name>-dps-keys).
+   * Ignored when secretRef is set.
    */
   @JsonPropertyDescription(
-      "Name of the Secret the operator writes DPS-generated keys to (default: <resource name>-dps-keys). Ignored when secretRef is set.")
+      "Name of the Secret the operator writes generated keys to (default: <resource name>-dps-keys). Ignored when secretRef is set.")
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
   @Size(max = 253)
   private String generatedSecretName;

@@ -177,6 +177,13 @@ public class IndividualEnrollmentReconciler
   }
 
   @Override
+  protected Duration resyncInterval() {
+    return config.registrationStateInterval().compareTo(config.resyncInterval()) < 0
+        ? config.registrationStateInterval()
+        : config.resyncInterval();
+  }
+
+  @Override
   protected Map<String, String> deviceFacts(IndividualEnrollment resource, DpsClient client) {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("registrationId", resource.registrationId());
