@@ -557,19 +557,15 @@ public final class OkHttpDpsClient implements DpsClient {
     if (waited < 0) {
       listener.onThrottled(
           operation, DpsCallListener.ThrottleSource.CLIENT, config.rateLimitTimeout());
-      throw new DpsException(
+      throw new DpsRateLimitedException(
           operation,
-          0,
-          null,
-          null,
           "DPS "
               + operation
               + " not sent: the client-side rate limit ("
               + rateLimiter.operationsPerMinute()
               + "/min) gave no permit within "
               + config.rateLimitTimeout().toMillis()
-              + "ms",
-          null);
+              + "ms");
     }
     if (waited > 0) {
       listener.onThrottled(

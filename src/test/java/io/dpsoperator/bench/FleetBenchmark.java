@@ -91,6 +91,8 @@ class FleetBenchmark {
         "DPS_OPERATOR_RATE_LIMIT_PER_MINUTE", String.valueOf(QUOTA > 0 ? QUOTA : UNLIMITED));
     settings.put("DPS_OPERATOR_REQUEST_TIMEOUT", "30s");
     settings.put("DPS_OPERATOR_GROUP_STATUS_INTERVAL", "10m");
+    // The production default: the test environment's short interval would read every record.
+    settings.put("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", "1h");
     // The fleet phase runs with the operator's default resync, as a real fleet would.
     settings.put("DPS_OPERATOR_RESYNC_INTERVAL", "5m");
     try (OperatorTestEnvironment env =

@@ -3,10 +3,10 @@ package io.dpsoperator.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dpsoperator.dps.RemoteRecords;
 import io.dpsoperator.dps.model.IndividualEnrollment;
 import io.dpsoperator.operator.inventory.DpsInventory;
 import io.dpsoperator.operator.inventory.EmulatedDps;
-import io.dpsoperator.operator.sync.RemoteRecords;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.util.ArrayList;

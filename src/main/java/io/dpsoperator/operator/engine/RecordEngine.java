@@ -2,6 +2,7 @@ package io.dpsoperator.operator.engine;
 
 import io.dpsoperator.dps.DpsClient;
 import io.dpsoperator.dps.DpsException;
+import io.dpsoperator.dps.RemoteRecords;
 import io.dpsoperator.dps.model.SymmetricKeyAttestation;
 import io.dpsoperator.operator.inventory.DpsInventory;
 import io.dpsoperator.operator.inventory.InventoryEventSource;
@@ -9,7 +10,6 @@ import io.dpsoperator.operator.sync.Desired;
 import io.dpsoperator.operator.sync.DpsFailures;
 import io.dpsoperator.operator.sync.Reasons;
 import io.dpsoperator.operator.sync.RecordDiff;
-import io.dpsoperator.operator.sync.RemoteRecords;
 import io.dpsoperator.operator.sync.SyncFailure;
 import io.dpsoperator.operator.writer.BulkWriter;
 import io.dpsoperator.operator.writer.ItemResult;
@@ -238,7 +238,9 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
       Thread.currentThread().interrupt();
       throw SyncFailure.retryable(Reasons.DPS_UNAVAILABLE, "Interrupted while writing to DPS");
     } catch (TimeoutException e) {
-      // The write may still happen: the next sweep shows it, and If-Match keeps it safe.
+      // Not sent yet (the quota is spent): withdraw it. Sent: the next sweep shows it, and
+      // create-only and If-Match keep a repeat safe.
+      future.cancel(false);
       throw SyncFailure.retryable(
           Reasons.DPS_UNAVAILABLE, "DPS did not answer the bulk write in time; retrying");
     } catch (ExecutionException e) {

@@ -2,8 +2,8 @@ package io.dpsoperator.operator.inventory;
 
 import io.dpsoperator.dps.DpsClient;
 import io.dpsoperator.dps.DpsPage;
+import io.dpsoperator.dps.RemoteRecords;
 import io.dpsoperator.dps.model.DeviceRegistrationState;
-import io.dpsoperator.operator.sync.RemoteRecords;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.time.Instant;

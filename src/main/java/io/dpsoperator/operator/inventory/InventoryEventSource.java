@@ -1,7 +1,7 @@
 package io.dpsoperator.operator.inventory;
 
 import io.dpsoperator.dps.DpsClient;
-import io.dpsoperator.operator.sync.RemoteRecords;
+import io.dpsoperator.dps.RemoteRecords;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;

@@ -26,6 +26,12 @@ public final class DpsFailures {
               + "): check the connection string Secret and that its policy has the"
               + " EnrollmentRead, EnrollmentWrite and RegistrationStatusRead rights");
     }
+    if (e instanceof io.dpsoperator.dps.DpsRateLimitedException) {
+      return SyncFailure.retryable(
+          Reasons.THROTTLED,
+          "The operator's own rate limit for this DPS (DPS_OPERATOR_RATE_LIMIT_PER_MINUTE) is"
+              + " spent; retrying with backoff");
+    }
     if (e.isThrottled()) {
       return SyncFailure.retryable(
           Reasons.THROTTLED, "DPS throttled the operator (HTTP 429); retrying with backoff");

@@ -2,10 +2,11 @@ package io.dpsoperator.operator.writer;
 
 import io.dpsoperator.dps.DpsClient;
 import io.dpsoperator.dps.DpsException;
+import io.dpsoperator.dps.DpsRateLimitedException;
+import io.dpsoperator.dps.RemoteRecords;
 import io.dpsoperator.dps.model.BulkEnrollmentOperationError;
 import io.dpsoperator.dps.model.BulkEnrollmentOperationResult;
 import io.dpsoperator.dps.model.BulkOperationMode;
-import io.dpsoperator.operator.sync.RemoteRecords;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -244,6 +245,13 @@ public final class BulkWriter<R> implements AutoCloseable {
     Set<String> blocked = new HashSet<>(inFlightIds);
     for (Iterator<Item<R>> it = queue.iterator(); it.hasNext() && batch.size() < MAX_ITEMS; ) {
       Item<R> i = it.next();
+      if (i.done().isDone()) {
+        // The caller gave up (timed out and cancelled): it will submit again if it still wants to.
+        if (remove) {
+          it.remove();
+        }
+        continue;
+      }
       if (i.op() == op && blocked.add(i.key())) {
         batch.add(i);
         if (remove) {
@@ -285,8 +293,37 @@ public final class BulkWriter<R> implements AutoCloseable {
     }
   }
 
-  /** One bulk call; results by lower-cased id, only for the items that failed. */
+  /**
+   * One bulk call; results by lower-cased id, only for the items that failed. A call the client's
+   * own rate limiter did not let out is tried again here, on the writer's thread, while any of its
+   * callers still waits: nothing was sent, and waiting for the quota is the writer's job, not a
+   * reconcile thread's.
+   */
   private Map<String, ItemResult> call(List<Item<R>> batch) {
+    Map<String, ItemResult> withdrawn = new HashMap<>();
+    while (true) {
+      try {
+        Map<String, ItemResult> results = callOnce(batch);
+        results.putAll(withdrawn);
+        return results;
+      } catch (DpsRateLimitedException e) {
+        List<Item<R>> waiting = new ArrayList<>();
+        for (Item<R> i : batch) {
+          if (i.done().isDone()) {
+            withdrawn.put(i.key(), ItemResult.of(0, e.getMessage()));
+          } else {
+            waiting.add(i);
+          }
+        }
+        if (waiting.isEmpty()) {
+          return withdrawn;
+        }
+        batch = waiting;
+      }
+    }
+  }
+
+  private Map<String, ItemResult> callOnce(List<Item<R>> batch) {
     Operation op = batch.get(0).op();
     List<R> records = batch.stream().map(Item::record).toList();
     Map<String, ItemResult> results = new HashMap<>();
@@ -312,6 +349,8 @@ public final class BulkWriter<R> implements AutoCloseable {
         batch.forEach(
             i -> results.put(i.key(), new ItemResult.Retryable("the bulk operation failed")));
       }
+    } catch (DpsRateLimitedException e) {
+      throw e;
     } catch (DpsException e) {
       ItemResult whole = ItemResult.of(e.status(), e.getMessage());
       batch.forEach(i -> results.put(i.key(), whole));
@@ -322,7 +361,7 @@ public final class BulkWriter<R> implements AutoCloseable {
         results.put(batch.get(0).key(), new ItemResult.Invalid(e.getMessage()));
       } else {
         for (Item<R> i : batch) {
-          results.putAll(call(List.of(i)));
+          results.putAll(callOnce(List.of(i)));
         }
       }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dpsoperator.dps.IfMatch;
+import io.dpsoperator.dps.RemoteRecords;
 import io.dpsoperator.dps.model.IndividualEnrollment;
 import io.dpsoperator.dps.model.ProvisioningStatus;
 import io.dpsoperator.operator.inventory.DpsInventory.Absent;
@@ -11,7 +12,6 @@ import io.dpsoperator.operator.inventory.DpsInventory.Known;
 import io.dpsoperator.operator.inventory.DpsInventory.Origin;
 import io.dpsoperator.operator.inventory.DpsInventory.Unknown;
 import io.dpsoperator.operator.inventory.DpsInventory.Written;
-import io.dpsoperator.operator.sync.RemoteRecords;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
 import java.util.List;

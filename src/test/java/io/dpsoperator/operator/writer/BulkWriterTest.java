@@ -2,10 +2,10 @@ package io.dpsoperator.operator.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpsoperator.dps.RemoteRecords;
 import io.dpsoperator.dps.model.IndividualEnrollment;
 import io.dpsoperator.emulator.DpsEmulator;
 import io.dpsoperator.operator.inventory.EmulatedDps;
-import io.dpsoperator.operator.sync.RemoteRecords;
 import io.dpsoperator.operator.writer.BulkWriter.Operation;
 import java.time.Duration;
 import java.util.ArrayList;

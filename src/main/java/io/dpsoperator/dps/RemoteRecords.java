@@ -1,9 +1,5 @@
-package io.dpsoperator.operator.sync;
+package io.dpsoperator.dps;
 
-import io.dpsoperator.dps.DpsClient;
-import io.dpsoperator.dps.DpsException;
-import io.dpsoperator.dps.DpsPage;
-import io.dpsoperator.dps.IfMatch;
 import io.dpsoperator.dps.model.AttestationMechanism;
 import io.dpsoperator.dps.model.BulkEnrollmentOperationError;
 import io.dpsoperator.dps.model.BulkEnrollmentOperationResult;
