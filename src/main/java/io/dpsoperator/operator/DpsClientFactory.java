@@ -95,7 +95,14 @@ public final class DpsClientFactory implements Function<String, DpsClient> {
             .rateLimitTimeout(RATE_LIMIT_WAIT)
             .rateLimiter(
                 limiters.computeIfAbsent(
-                    host, h -> DpsRateLimiter.perMinute(config.rateLimitPerMinute())));
+                    host,
+                    // DPS's quota is per minute: a minute's worth may go at once, as DPS allows.
+                    h ->
+                        new DpsRateLimiter(
+                            config.rateLimitPerMinute(),
+                            config.rateLimitPerMinute(),
+                            System::nanoTime,
+                            io.dpsoperator.dps.Sleeper.system())));
     config.caBundleFile().ifPresent(f -> b.caBundlePath(Path.of(f)));
     extraCaPem.ifPresent(b::caBundlePem);
     return b.build();

@@ -56,7 +56,9 @@ public final class OperatorTestEnvironment implements AutoCloseable {
   public final KubernetesMockServer server;
   public final KubernetesClient kube;
   public final DpsEmulator emulator;
-  public final DpsOperator operator;
+  public DpsOperator operator;
+  private final OperatorConfig config;
+  private final DpsOperator.Wiring wiring;
   public final DpsClient dps;
   public final PrometheusMeterRegistry meters;
 
@@ -128,17 +130,17 @@ public final class OperatorTestEnvironment implements AutoCloseable {
     env.put("DPS_OPERATOR_DEVICE_ENDPOINT", emulator.deviceEndpoint());
     env.putAll(settings);
     meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    operator =
-        DpsOperator.start(
-            OperatorConfig.fromEnv(env),
-            new DpsOperator.Wiring(
-                kube,
-                meters,
-                Optional.empty(),
-                Optional.of(emulator.caCertificatePem()),
-                false,
-                settings.containsKey("DPS_OPERATOR_HTTP_PORT"),
-                Clock.systemUTC()));
+    config = OperatorConfig.fromEnv(env);
+    wiring =
+        new DpsOperator.Wiring(
+            kube,
+            meters,
+            Optional.empty(),
+            Optional.of(emulator.caCertificatePem()),
+            false,
+            settings.containsKey("DPS_OPERATOR_HTTP_PORT"),
+            Clock.systemUTC());
+    operator = DpsOperator.start(config, wiring);
     dps =
         DpsClients.create(
             DpsClientConfig.builder(emulator.serviceConnectionString())
@@ -167,6 +169,15 @@ public final class OperatorTestEnvironment implements AutoCloseable {
       Map<String, String> settings, java.util.function.Consumer<DpsEmulator.Builder> emulatorSetup)
       throws Exception {
     return new OperatorTestEnvironment(settings, emulatorSetup);
+  }
+
+  /**
+   * Stops the operator as a crash would leave things (whatever it had in flight is lost) and starts
+   * a new one on the same Kubernetes API and DPS.
+   */
+  public void restartOperator() {
+    operator.close();
+    operator = DpsOperator.start(config, wiring);
   }
 
   /** A fresh namespace, so that tests do not see each other's resources. */

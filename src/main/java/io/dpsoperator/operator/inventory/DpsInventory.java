@@ -39,6 +39,9 @@ public final class DpsInventory<R> implements AutoCloseable {
   /** The default query page size: the service's maximum is undocumented. */
   public static final int DEFAULT_PAGE_SIZE = 100;
 
+  /** How soon a failed sweep is tried again while resources wait for it. */
+  private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
+
   /** Why a snapshot's etag is what it is. */
   public enum Origin {
     /** Seen for the first time by a sweep, with no write of ours before it. */
@@ -332,7 +335,18 @@ public final class DpsInventory<R> implements AutoCloseable {
     String token = null;
     try {
       do {
-        DpsPage<R> page = kind.queryPage(client, pageSize, token);
+        DpsPage<R> page = null;
+        while (page == null) {
+          try {
+            page = kind.queryPage(client, pageSize, token);
+          } catch (io.dpsoperator.dps.DpsRateLimitedException e) {
+            // Not sent: the quota of this DPS is spent for now. The sweep runs on its own thread,
+            // so it waits for a permit rather than failing.
+            if (!io.dpsoperator.operator.writer.RateLimitPause.pause() || isClosed()) {
+              throw e;
+            }
+          }
+        }
         count++;
         synchronized (this) {
           pages++;
@@ -349,15 +363,27 @@ public final class DpsInventory<R> implements AutoCloseable {
       } while (token != null && !isClosed());
     } catch (RuntimeException e) {
       // DpsException messages never carry key material.
+      boolean someoneWaits;
       synchronized (this) {
         failedSweeps++;
         lastFailure = e.getMessage();
+        someoneWaits = entries.values().stream().anyMatch(en -> en.state == State.UNKNOWN);
       }
       LOG.warn(
           "Inventory sweep failed, keeping the previous snapshot inventory={} pages={} error={}",
           name,
           count,
           e.getMessage());
+      if (someoneWaits && !isClosed()) {
+        // Resources wait for this sweep to learn what DPS holds: try again soon, not only at the
+        // next resync.
+        try {
+          executor.schedule(
+              this::requestSweep, RETRY_AFTER_FAILURE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+          // shutting down
+        }
+      }
       return;
     }
     if (isClosed()) {

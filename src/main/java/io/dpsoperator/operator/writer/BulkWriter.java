@@ -319,6 +319,10 @@ public final class BulkWriter<R> implements AutoCloseable {
           return withdrawn;
         }
         batch = waiting;
+        if (!RateLimitPause.pause()) {
+          batch.forEach(i -> withdrawn.put(i.key(), ItemResult.of(0, e.getMessage())));
+          return withdrawn;
+        }
       }
     }
   }
