@@ -23,7 +23,7 @@ public final class DpsOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DpsOperator.class);
 
   /** Reconcile threads, shared by both controllers. */
-  static final int RECONCILE_THREADS = 20;
+  static final int RECONCILE_THREADS = 30;
 
   private final Operator operator;
   private final DpsConnections connections;

@@ -330,7 +330,18 @@ public abstract class DpsRecordReconciler<
   }
 
   @Override
-  public DeleteControl cleanup(P resource, Context<P> context) {
+  public final DeleteControl cleanup(P resource, Context<P> context) {
+    DeleteControl control = cleanupRecord(resource, context);
+    if (control.isRemoveFinalizer()) {
+      forget(resource);
+    }
+    return control;
+  }
+
+  /** Drops what a kind keeps in memory about a resource that is gone. */
+  protected void forget(P resource) {}
+
+  private DeleteControl cleanupRecord(P resource, Context<P> context) {
     ResourceID rid = ResourceID.fromResource(resource);
     if (UnreadableSpecReport.of(resource).isPresent()) {
       new UnreadableSpecReport(events, clock).orphaned(resource, kindLabel());
@@ -541,7 +552,11 @@ public abstract class DpsRecordReconciler<
   }
 
   /** How long until the next periodic sync of one resource. */
-  protected java.time.Duration resyncInterval() {
-    return config.resyncInterval();
+  private java.time.Duration resyncInterval() {
+    java.time.Duration refresh = statusRefreshInterval();
+    return refresh.compareTo(config.resyncInterval()) < 0 ? refresh : config.resyncInterval();
   }
+
+  /** How often a kind refreshes status facts that DPS's inventory does not carry. */
+  protected abstract java.time.Duration statusRefreshInterval();
 }

@@ -126,10 +126,8 @@ public class EnrollmentGroupReconciler
   }
 
   @Override
-  protected java.time.Duration resyncInterval() {
-    return config.groupStatusInterval().compareTo(config.resyncInterval()) < 0
-        ? config.groupStatusInterval()
-        : config.resyncInterval();
+  protected java.time.Duration statusRefreshInterval() {
+    return config.groupStatusInterval();
   }
 
   @Override
@@ -142,14 +140,8 @@ public class EnrollmentGroupReconciler
   }
 
   @Override
-  public io.javaoperatorsdk.operator.api.reconciler.DeleteControl cleanup(
-      EnrollmentGroup resource,
-      io.javaoperatorsdk.operator.api.reconciler.Context<EnrollmentGroup> context) {
-    var control = super.cleanup(resource, context);
-    if (control.isRemoveFinalizer()) {
-      lastCounted.remove(resource.getMetadata().getUid());
-    }
-    return control;
+  protected void forget(EnrollmentGroup resource) {
+    lastCounted.remove(resource.getMetadata().getUid());
   }
 
   @Override

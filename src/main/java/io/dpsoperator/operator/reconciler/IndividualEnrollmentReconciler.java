@@ -166,21 +166,13 @@ public class IndividualEnrollmentReconciler
   }
 
   @Override
-  public io.javaoperatorsdk.operator.api.reconciler.DeleteControl cleanup(
-      IndividualEnrollment resource,
-      io.javaoperatorsdk.operator.api.reconciler.Context<IndividualEnrollment> context) {
-    var control = super.cleanup(resource, context);
-    if (control.isRemoveFinalizer()) {
-      registrationReads.remove(resource.getMetadata().getUid());
-    }
-    return control;
+  protected void forget(IndividualEnrollment resource) {
+    registrationReads.remove(resource.getMetadata().getUid());
   }
 
   @Override
-  protected Duration resyncInterval() {
-    return config.registrationStateInterval().compareTo(config.resyncInterval()) < 0
-        ? config.registrationStateInterval()
-        : config.resyncInterval();
+  protected java.time.Duration statusRefreshInterval() {
+    return config.registrationStateInterval();
   }
 
   @Override

@@ -50,17 +50,9 @@ public final class SpecInvariants {
   /** Exactly one attestation block, the one {@code type} names; one source for each key. */
   public static void check(IndividualAttestationSpec a, DpsRecordSpec spec) throws SyncFailure {
     if (a != null) {
-      List<String> blocks = new ArrayList<>();
-      if (a.getSymmetricKey() != null) {
-        blocks.add("symmetricKey");
-      }
-      if (a.getX509() != null) {
-        blocks.add("x509");
-      }
-      if (a.getTpm() != null) {
-        blocks.add("tpm");
-      }
-      oneBlock(blocks, a.getType() == null ? null : a.getType().wire());
+      oneBlock(
+          present(a.getSymmetricKey(), a.getX509(), a.getTpm()),
+          a.getType() == null ? null : a.getType().wire());
       tpm(a.getTpm());
     }
     webhook(spec.getCustomAllocationDefinition());
@@ -69,20 +61,32 @@ public final class SpecInvariants {
   /** Exactly one attestation block, the one {@code type} names; one source for each key. */
   public static void check(GroupAttestationSpec a, DpsRecordSpec spec) throws SyncFailure {
     if (a != null) {
-      List<String> blocks = new ArrayList<>();
-      if (a.getSymmetricKey() != null) {
-        blocks.add("symmetricKey");
+      if (a.getX509() != null
+          && a.getX509().getSigningCertificates() != null
+          && a.getX509().getCaReferences() != null) {
+        throw twoSources(
+            "spec.attestation.x509.signingCertificates", "spec.attestation.x509.caReferences");
       }
-      if (a.getX509() != null) {
-        blocks.add("x509");
-        if (a.getX509().getSigningCertificates() != null && a.getX509().getCaReferences() != null) {
-          throw twoSources(
-              "spec.attestation.x509.signingCertificates", "spec.attestation.x509.caReferences");
-        }
-      }
-      oneBlock(blocks, a.getType() == null ? null : a.getType().wire());
+      oneBlock(
+          present(a.getSymmetricKey(), a.getX509(), null),
+          a.getType() == null ? null : a.getType().wire());
     }
     webhook(spec.getCustomAllocationDefinition());
+  }
+
+  /** The names of the attestation blocks that are set. */
+  private static List<String> present(Object symmetricKey, Object x509, Object tpm) {
+    List<String> blocks = new ArrayList<>();
+    if (symmetricKey != null) {
+      blocks.add("symmetricKey");
+    }
+    if (x509 != null) {
+      blocks.add("x509");
+    }
+    if (tpm != null) {
+      blocks.add("tpm");
+    }
+    return blocks;
   }
 
   private static void oneBlock(List<String> blocks, String type) throws SyncFailure {

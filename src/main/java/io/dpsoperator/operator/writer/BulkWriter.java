@@ -46,6 +46,9 @@ public final class BulkWriter<R> implements AutoCloseable {
   /** How long a lone item waits for others by default. */
   public static final Duration DEFAULT_LINGER = Duration.ofMillis(3);
 
+  /** How long a batch may wait to fill while other calls are in flight. */
+  static final Duration BUSY_LINGER = Duration.ofMillis(20);
+
   /** Bulk calls in flight at once by default. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 2;
 
@@ -205,7 +208,10 @@ public final class BulkWriter<R> implements AutoCloseable {
           lock.wait();
           continue;
         }
-        long wait = first.enqueuedNanos() + lingerNanos - System.nanoTime();
+        // Idle, a lone change goes after the short linger; while calls are in flight (a fleet is
+        // being written) a batch may wait a little longer to fill.
+        long linger = inFlight > 0 ? Math.max(lingerNanos, BUSY_LINGER.toNanos()) : lingerNanos;
+        long wait = first.enqueuedNanos() + linger - System.nanoTime();
         if (wait > 0 && sendable(first.op()) < MAX_ITEMS) {
           TimeUnit.NANOSECONDS.timedWait(lock, wait);
           continue;
@@ -266,9 +272,11 @@ public final class BulkWriter<R> implements AutoCloseable {
 
   // ---------------------------------------------------------------- sending
 
-  private void send(List<Item<R>> batch) {
+  private void send(List<Item<R>> first) {
+    // The items of the call, as topped up while the rate limit held it back.
+    List<Item<R>> batch = new ArrayList<>(first);
     try {
-      Map<String, ItemResult> results = call(batch);
+      Map<String, ItemResult> results = call(first, batch);
       for (Item<R> item : batch) {
         ItemResult result = results.getOrDefault(item.key(), new ItemResult.Ok());
         if (result instanceof ItemResult.Ok
@@ -299,7 +307,7 @@ public final class BulkWriter<R> implements AutoCloseable {
    * callers still waits: nothing was sent, and waiting for the quota is the writer's job, not a
    * reconcile thread's.
    */
-  private Map<String, ItemResult> call(List<Item<R>> batch) {
+  private Map<String, ItemResult> call(List<Item<R>> batch, List<Item<R>> sent) {
     Map<String, ItemResult> withdrawn = new HashMap<>();
     while (true) {
       try {
@@ -318,12 +326,44 @@ public final class BulkWriter<R> implements AutoCloseable {
         if (waiting.isEmpty()) {
           return withdrawn;
         }
-        batch = waiting;
         if (!RateLimitPause.pause()) {
           batch.forEach(i -> withdrawn.put(i.key(), ItemResult.of(0, e.getMessage())));
           return withdrawn;
         }
+        // While the quota held this call back, more writes may have come: they ride along, so
+        // that a DPS-bound writer sends full calls of ten.
+        batch = topUp(waiting, sent);
       }
+    }
+  }
+
+  /**
+   * The batch with more queued items of its mode added, up to {@link #MAX_ITEMS}; {@code sent}
+   * learns the new items too, so that each gets its result and its id is released.
+   */
+  private List<Item<R>> topUp(List<Item<R>> batch, List<Item<R>> sent) {
+    synchronized (lock) {
+      Operation op = batch.get(0).op();
+      List<Item<R>> more = new ArrayList<>();
+      Set<String> blocked = new HashSet<>(inFlightIds);
+      for (Iterator<Item<R>> it = queue.iterator();
+          it.hasNext() && batch.size() + more.size() < MAX_ITEMS; ) {
+        Item<R> i = it.next();
+        if (i.done().isDone()) {
+          continue;
+        }
+        if (i.op() == op && blocked.add(i.key())) {
+          more.add(i);
+          it.remove();
+        } else {
+          blocked.add(i.key());
+        }
+      }
+      more.forEach(i -> inFlightIds.add(i.key()));
+      sent.addAll(more);
+      List<Item<R>> all = new ArrayList<>(batch);
+      all.addAll(more);
+      return all;
     }
   }
 
