@@ -46,8 +46,12 @@ public final class BulkWriter<R> implements AutoCloseable {
   /** How long a lone item waits for others by default. */
   public static final Duration DEFAULT_LINGER = Duration.ofMillis(3);
 
-  /** How long a batch may wait to fill while other calls are in flight. */
-  static final Duration BUSY_LINGER = Duration.ofMillis(20);
+  /**
+   * How long a batch may wait to fill while the writer is busy (a call in flight, or one sent
+   * within this time): a fleet being written goes in full calls of ten, while a lone change to an
+   * idle writer waits only the short linger.
+   */
+  static final Duration BUSY_LINGER = Duration.ofMillis(100);
 
   /** Bulk calls in flight at once by default. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 2;
@@ -85,6 +89,7 @@ public final class BulkWriter<R> implements AutoCloseable {
   private final Deque<Item<R>> queue = new ArrayDeque<>();
   private final Set<String> inFlightIds = new HashSet<>();
   private int inFlight;
+  private long lastSendNanos = System.nanoTime() - Duration.ofHours(1).toNanos();
   private boolean closed;
 
   /**
@@ -210,13 +215,15 @@ public final class BulkWriter<R> implements AutoCloseable {
         }
         // Idle, a lone change goes after the short linger; while calls are in flight (a fleet is
         // being written) a batch may wait a little longer to fill.
-        long linger = inFlight > 0 ? Math.max(lingerNanos, BUSY_LINGER.toNanos()) : lingerNanos;
+        boolean busy = inFlight > 0 || System.nanoTime() - lastSendNanos < BUSY_LINGER.toNanos();
+        long linger = busy ? Math.max(lingerNanos, BUSY_LINGER.toNanos()) : lingerNanos;
         long wait = first.enqueuedNanos() + linger - System.nanoTime();
         if (wait > 0 && sendable(first.op()) < MAX_ITEMS) {
           TimeUnit.NANOSECONDS.timedWait(lock, wait);
           continue;
         }
         List<Item<R>> batch = take(first.op());
+        lastSendNanos = System.nanoTime();
         inFlight++;
         batch.forEach(i -> inFlightIds.add(i.key()));
         return batch;
