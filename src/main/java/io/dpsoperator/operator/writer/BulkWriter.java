@@ -51,7 +51,7 @@ public final class BulkWriter<R> implements AutoCloseable {
    * within this time): a fleet being written goes in full calls of ten, while a lone change to an
    * idle writer waits only the short linger.
    */
-  static final Duration BUSY_LINGER = Duration.ofMillis(100);
+  static final Duration BUSY_LINGER = Duration.ofMillis(250);
 
   /** Bulk calls in flight at once by default. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 2;
