@@ -47,16 +47,11 @@ public final class BulkWriter<R> implements AutoCloseable {
   public static final Duration DEFAULT_LINGER = Duration.ofMillis(3);
 
   /**
-   * How long a batch may wait to fill while the writer is busy (a call in flight, or writes
-   * arriving faster than one per {@link #STREAM_GAP}): a fleet being written goes in full calls of
-   * ten, while a lone change, or changes made one after another, wait only the short linger.
+   * How long a batch may wait to fill while the writer is busy (a call in flight, or a call of
+   * several writes sent within this time): a fleet being written goes in full calls of ten, while a
+   * lone change, or changes made one after another, wait only the short linger.
    */
   static final Duration BUSY_LINGER = Duration.ofMillis(250);
-
-  /** Writes closer together than this, on average, are a stream worth batching. */
-  static final Duration STREAM_GAP = Duration.ofMillis(20);
-
-  private static final long SECOND_NANOS = Duration.ofSeconds(1).toNanos();
 
   /** Bulk calls in flight at once by default. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 2;
@@ -94,8 +89,8 @@ public final class BulkWriter<R> implements AutoCloseable {
   private final Deque<Item<R>> queue = new ArrayDeque<>();
   private final Set<String> inFlightIds = new HashSet<>();
   private int inFlight;
-  private long lastSubmitNanos = System.nanoTime() - SECOND_NANOS;
-  private long submitGapNanos = SECOND_NANOS;
+  private long lastSendNanos;
+  private int lastBatchSize;
   private boolean closed;
 
   /**
@@ -180,12 +175,7 @@ public final class BulkWriter<R> implements AutoCloseable {
         done.complete(new ItemResult.Retryable("the DPS writer " + name + " is closed"));
         return done;
       }
-      long now = System.nanoTime();
-      // The pace of writes, smoothed: a fleet arrives many per second, a person's edits do not.
-      long gap = Math.min(now - lastSubmitNanos, SECOND_NANOS);
-      submitGapNanos = (4 * submitGapNanos + gap) / 5;
-      lastSubmitNanos = now;
-      queue.add(new Item<>(op, id.toLowerCase(Locale.ROOT), record, now, done));
+      queue.add(new Item<>(op, id.toLowerCase(Locale.ROOT), record, System.nanoTime(), done));
       lock.notifyAll();
     }
     return done;
@@ -226,7 +216,12 @@ public final class BulkWriter<R> implements AutoCloseable {
         }
         // Idle, a lone change goes after the short linger; while calls are in flight (a fleet is
         // being written) a batch may wait a little longer to fill.
-        boolean busy = inFlight > 0 || submitGapNanos < STREAM_GAP.toNanos();
+        // Busy: a call is in flight, or the last call carried several writes and left recently
+        // (a fleet is streaming in). Edits made one after another go one per call, so they keep
+        // the short linger.
+        boolean busy =
+            inFlight > 0
+                || (lastBatchSize > 1 && System.nanoTime() - lastSendNanos < BUSY_LINGER.toNanos());
         long linger = busy ? Math.max(lingerNanos, BUSY_LINGER.toNanos()) : lingerNanos;
         long wait = first.enqueuedNanos() + linger - System.nanoTime();
         if (wait > 0 && sendable(first.op()) < MAX_ITEMS) {
@@ -234,6 +229,8 @@ public final class BulkWriter<R> implements AutoCloseable {
           continue;
         }
         List<Item<R>> batch = take(first.op());
+        lastSendNanos = System.nanoTime();
+        lastBatchSize = batch.size();
         inFlight++;
         batch.forEach(i -> inFlightIds.add(i.key()));
         return batch;
