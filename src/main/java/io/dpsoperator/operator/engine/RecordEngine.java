@@ -141,7 +141,10 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
     DpsInventory.Lookup<R> lookup = inventory.lookup(id);
     Attempt attempt = new Attempt(client, id, desired, lastEtag, lastHash, kindLabel, beforeCreate);
     if (lookup instanceof DpsInventory.Unknown<R> unknown) {
-      if (unknown.warmingUp()) {
+      // A resource that applied its record before (an operator restart) waits for the sweep
+      // rather than trying a create that DPS would refuse: only a new resource creates at once.
+      boolean appliedBefore = lastEtag != null || lastHash != null;
+      if (unknown.warmingUp() || appliedBefore) {
         inventory.requestSweep();
         return new Outcome<>(
             Optional.empty(), lastEtag, desired.keys(), lastHash, List.of(), false, false);
