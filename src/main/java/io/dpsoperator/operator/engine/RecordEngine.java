@@ -143,8 +143,7 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
     if (lookup instanceof DpsInventory.Unknown<R> unknown) {
       // A resource that applied its record before (an operator restart) waits for the sweep
       // rather than trying a create that DPS would refuse: only a new resource creates at once.
-      boolean appliedBefore = lastEtag != null || lastHash != null;
-      if (unknown.warmingUp() || appliedBefore) {
+      if (unknown.warmingUp() || !attempt.neverApplied()) {
         inventory.requestSweep();
         return new Outcome<>(
             Optional.empty(), lastEtag, desired.keys(), lastHash, List.of(), false, false);
@@ -170,14 +169,18 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
     // Our own write, not yet swept: nothing new to apply means nothing to do.
     String hash = RecordDiff.hash(desired.record(), desired.keys().orElse(null));
     if (hash.equals(lastHash)) {
-      R held = written.before().map(DpsInventory.Snapshot::record).orElse(desired.record());
+      R held =
+          written
+              .before()
+              .map(DpsInventory.Snapshot::record)
+              .orElseGet(() -> remote.withoutSecrets(desired.record()));
       return new Outcome<>(
           Optional.of(held), lastEtag, desired.keys(), hash, List.of(), false, false);
     }
     return attempt.read();
   }
 
-  /** Deletes a record (bulk); true when DPS no longer holds it. */
+  /** Deletes a record (bulk); returns when DPS no longer holds it (404 counts as gone). */
   public void delete(DpsClient client, String id) throws SyncFailure {
     ItemResult result = await(writer(client).delete(id));
     if (result instanceof ItemResult.Ok || result instanceof ItemResult.NotFound) {
