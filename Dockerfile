@@ -26,6 +26,6 @@ EXPOSE 8080
 # limit, the serial collector (one core, little overhead), bounded metaspace, code cache and thread
 # stacks, and an exit (so Kubernetes restarts the pod) rather than limping on after an
 # OutOfMemoryError. The chart's jvmOptions replaces the whole list; docs/install.md repeats it.
-ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError"
+ENV JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError"
 ENTRYPOINT ["java", "-jar", "/app/dps-operator.jar"]
 CMD ["run"]

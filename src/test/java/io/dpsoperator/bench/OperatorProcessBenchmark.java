@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
 import io.dpsoperator.emulator.DpsEmulator;
 import io.dpsoperator.operator.Fixtures;
+import io.dpsoperator.packaging.ImageJvm;
 import io.dpsoperator.operator.MockKubernetes;
 import io.dpsoperator.operator.sync.Conditions;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -37,6 +38,14 @@ class OperatorProcessBenchmark {
   private static final int FLEET = Integer.getInteger("bench.fleet", 10_000);
   private static final int UNRELATED = Integer.getInteger("bench.secrets", 10_000);
   private static final String NS = "fleet";
+  private static final String POD_MEMORY = System.getProperty("bench.podMemory", "384m");
+  private static final int TIMEOUT_MINUTES = Integer.getInteger("bench.timeoutMinutes", 90);
+
+  /** The image's JVM options (the Dockerfile's), or {@code -Dbench.jvm="..."} to try others. */
+  private static final List<String> JVM =
+      System.getProperty("bench.jvm") == null
+          ? ImageJvm.options()
+          : List.of(System.getProperty("bench.jvm").trim().split("\\s+"));
 
   @Test
   void operatorMemoryAtFleetSize() throws Exception {
@@ -86,7 +95,7 @@ class OperatorProcessBenchmark {
           FLEET, i -> kube.resource(enrollment(NS, "dev-" + i, Fixtures.generatedKeys())).create());
       double created = (System.nanoTime() - start) / 1e9;
       await()
-          .atMost(Duration.ofMinutes(30))
+          .atMost(Duration.ofMinutes(TIMEOUT_MINUTES))
           .pollInterval(Duration.ofSeconds(5))
           .until(() -> ready(kube) == FLEET);
       double all = (System.nanoTime() - start) / 1e9;
@@ -140,20 +149,20 @@ class OperatorProcessBenchmark {
         """
             .formatted(url));
     Path log = Files.createTempFile("bench-operator", ".log");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            // The image's flags (Dockerfile), with the heap of a 384 MiB pod.
-            "-Xmx192m",
-            "-XX:+UseSerialGC",
-            "-XX:MaxMetaspaceSize=128m",
-            "-XX:ReservedCodeCacheSize=64m",
-            "-Xss512k",
-            "-XX:+ExitOnOutOfMemoryError",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.dpsoperator.cli.Main",
-            "run");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JVM);
+    // The container's memory limit, which the image's MaxRAMPercentage is a share of.
+    command.add("-XX:MaxRAM=" + POD_MEMORY);
+    // The image's logging (logback.xml), not the tests' DEBUG configuration on this classpath.
+    command.add("-Dlogback.configurationFile=" + Path.of("target/classes/logback.xml").toAbsolutePath());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.dpsoperator.cli.Main", "run"));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    ImageJvm.env().forEach((k, v) -> {
+      if (!k.equals("JDK_JAVA_OPTIONS")) {
+        pb.environment().put(k, v);
+      }
+    });
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
     pb.environment().put("DPS_OPERATOR_NAMESPACE", "dps-operator");
     pb.environment().put("DPS_OPERATOR_CA_BUNDLE_FILE", emulator.caCertificateFile().toString());
@@ -162,6 +171,7 @@ class OperatorProcessBenchmark {
     pb.environment().put("DPS_OPERATOR_LOG_LEVEL", "WARN");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     System.out.println("BENCH process: operator log " + log);
+    System.out.println("BENCH process: JVM " + String.join(" ", command.subList(1, command.indexOf("-cp"))));
     return pb.start();
   }
 

@@ -50,16 +50,6 @@ class DockerfileTest {
 
   /** The JVM options the image sets by default, one per element. */
   static List<String> jvmOptions() {
-    String prefix = "ENV JDK_JAVA_OPTIONS=";
-    List<String> env =
-        Manifests.read(Manifests.ROOT.resolve("Dockerfile"))
-            .lines()
-            .map(String::strip)
-            .filter(l -> l.startsWith(prefix))
-            .toList();
-    assertThat(env).hasSize(1);
-    String value = env.get(0).substring(prefix.length());
-    assertThat(value).startsWith("\"").endsWith("\"");
-    return List.of(value.substring(1, value.length() - 1).split(" "));
+    return ImageJvm.options();
   }
 }
