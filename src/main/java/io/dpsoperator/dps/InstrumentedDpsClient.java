@@ -216,7 +216,7 @@ public final class InstrumentedDpsClient implements DpsClient {
       return result;
     } catch (DpsException e) {
       long nanos = System.nanoTime() - start;
-      record(operation, outcome(e.status()), nanos);
+      record(operation, outcome(e), nanos);
       if (LOG.isDebugEnabled()) {
         LOG.debug(
             "Called DPS operation={} status={} errorCode={} trackingId={} durationMs={}"
@@ -243,6 +243,20 @@ public final class InstrumentedDpsClient implements DpsClient {
     } finally {
       recorder.last.remove();
     }
+  }
+
+  /**
+   * Calls the client never sent are told apart from answers, so that the request count is the
+   * number of requests DPS saw.
+   */
+  private static String outcome(DpsException e) {
+    if (e instanceof DpsRateLimitedException) {
+      return "rate_limited";
+    }
+    if (e instanceof DpsUnavailableException) {
+      return "unavailable";
+    }
+    return outcome(e.status());
   }
 
   private static String outcome(int status) {

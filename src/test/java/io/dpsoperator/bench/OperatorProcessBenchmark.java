@@ -7,9 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
 import io.dpsoperator.emulator.DpsEmulator;
 import io.dpsoperator.operator.Fixtures;
-import io.dpsoperator.packaging.ImageJvm;
 import io.dpsoperator.operator.MockKubernetes;
 import io.dpsoperator.operator.sync.Conditions;
+import io.dpsoperator.packaging.ImageJvm;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -155,14 +155,18 @@ class OperatorProcessBenchmark {
     // The container's memory limit, which the image's MaxRAMPercentage is a share of.
     command.add("-XX:MaxRAM=" + POD_MEMORY);
     // The image's logging (logback.xml), not the tests' DEBUG configuration on this classpath.
-    command.add("-Dlogback.configurationFile=" + Path.of("target/classes/logback.xml").toAbsolutePath());
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.dpsoperator.cli.Main", "run"));
+    command.add(
+        "-Dlogback.configurationFile=" + Path.of("target/classes/logback.xml").toAbsolutePath());
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), "io.dpsoperator.cli.Main", "run"));
     ProcessBuilder pb = new ProcessBuilder(command);
-    ImageJvm.env().forEach((k, v) -> {
-      if (!k.equals("JDK_JAVA_OPTIONS")) {
-        pb.environment().put(k, v);
-      }
-    });
+    ImageJvm.env()
+        .forEach(
+            (k, v) -> {
+              if (!k.equals("JDK_JAVA_OPTIONS")) {
+                pb.environment().put(k, v);
+              }
+            });
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
     pb.environment().put("DPS_OPERATOR_NAMESPACE", "dps-operator");
     pb.environment().put("DPS_OPERATOR_CA_BUNDLE_FILE", emulator.caCertificateFile().toString());
@@ -171,7 +175,8 @@ class OperatorProcessBenchmark {
     pb.environment().put("DPS_OPERATOR_LOG_LEVEL", "WARN");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     System.out.println("BENCH process: operator log " + log);
-    System.out.println("BENCH process: JVM " + String.join(" ", command.subList(1, command.indexOf("-cp"))));
+    System.out.println(
+        "BENCH process: JVM " + String.join(" ", command.subList(1, command.indexOf("-cp"))));
     return pb.start();
   }
 

@@ -174,6 +174,28 @@ class InstrumentedDpsClientTest {
   }
 
   @Test
+  void callsTheRateLimiterHeldBackAreNotCountedAsAnswers() {
+    server.enqueue(json(enrollmentJson("dev-1", "\"1\"")));
+    server.enqueue(json(enrollmentJson("dev-1", "\"1\"")));
+    try (DpsClient limited =
+        DpsClients.create(
+            DpsFixtures.httpConfig(server, time)
+                .operationsPerMinute(1)
+                .rateLimitTimeout(Duration.ZERO)
+                .build(),
+            registry)) {
+      limited.getIndividualEnrollment("dev-1");
+      assertThatThrownBy(() -> limited.getIndividualEnrollment("dev-1"))
+          .isInstanceOf(DpsRateLimitedException.class);
+    }
+
+    assertThat(timerCount("getIndividualEnrollment", "success")).isEqualTo(1);
+    assertThat(timerCount("getIndividualEnrollment", "rate_limited")).isEqualTo(1);
+    assertThat(timerCount("getIndividualEnrollment", "error")).isZero();
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
   void noKeyTokenOrSignatureReachesLogsTagsOrMessages() throws Exception {
     String host = DpsFixtures.hostPort(server);
     long se = time.now().getEpochSecond() + 3600;

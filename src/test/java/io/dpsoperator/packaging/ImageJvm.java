@@ -1,9 +1,9 @@
 package io.dpsoperator.packaging;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +42,8 @@ public final class ImageJvm {
           value = value.substring(1, value.length() - 1);
         }
         if (env.put(assignment.substring(0, eq), value) != null) {
-          throw new IllegalStateException("the Dockerfile sets " + assignment.substring(0, eq) + " twice");
+          throw new IllegalStateException(
+              "the Dockerfile sets " + assignment.substring(0, eq) + " twice");
         }
       }
     } catch (IOException e) {
