@@ -39,6 +39,10 @@ class OperatorProcessBenchmark {
   private static final int UNRELATED = Integer.getInteger("bench.secrets", 10_000);
   private static final String NS = "fleet";
   private static final String POD_MEMORY = System.getProperty("bench.podMemory", "384m");
+
+  /** {@code -Dbench.nmt=true} prints the JVM's native memory summary: where the RSS goes. */
+  private static final boolean NMT = Boolean.getBoolean("bench.nmt");
+
   private static final int TIMEOUT_MINUTES = Integer.getInteger("bench.timeoutMinutes", 90);
 
   /** The image's JVM options (the Dockerfile's), or {@code -Dbench.jvm="..."} to try others. */
@@ -103,6 +107,11 @@ class OperatorProcessBenchmark {
       run("jcmd", String.valueOf(pid), "GC.run");
       String heap = run("jcmd", String.valueOf(pid), "GC.heap_info");
       String status = Files.readString(Path.of("/proc/" + pid + "/status"));
+      if (NMT) {
+        System.out.println(
+            "BENCH process native memory:\n"
+                + run("jcmd", String.valueOf(pid), "VM.native_memory", "summary"));
+      }
       System.out.printf(
           "BENCH process: %d enrollments (generated keys) Ready in %.1f s (creating them took"
               + " %.1f s) with %d unrelated Secrets; operator RSS %s, peak %s%n",
@@ -152,6 +161,9 @@ class OperatorProcessBenchmark {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM);
+    if (NMT) {
+      command.add("-XX:NativeMemoryTracking=summary");
+    }
     // The container's memory limit, which the image's MaxRAMPercentage is a share of.
     command.add("-XX:MaxRAM=" + POD_MEMORY);
     // The image's logging (logback.xml), not the tests' DEBUG configuration on this classpath.
