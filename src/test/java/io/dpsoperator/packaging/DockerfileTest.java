@@ -42,6 +42,7 @@ class DockerfileTest {
             "-XX:MaxMetaspaceSize=128m",
             "-Xss512k",
             "-XX:+ExitOnOutOfMemoryError");
+    assertThat(ImageJvm.env()).containsEntry("MALLOC_ARENA_MAX", "2");
     // On the command line they would win over JDK_JAVA_OPTIONS, which the chart sets.
     assertThat(lines).filteredOn(l -> l.startsWith("ENTRYPOINT")).noneMatch(l -> l.contains("-X"));
     assertThat(Manifests.read(Manifests.ROOT.resolve("docs/install.md")))
