@@ -116,6 +116,10 @@ class OperatorProcessBenchmark {
           "BENCH process: %d enrollments (generated keys) Ready in %.1f s (creating them took"
               + " %.1f s) with %d unrelated Secrets; operator RSS %s, peak %s%n",
           FLEET, all, created, UNRELATED, field(status, "VmRSS"), field(status, "VmHWM"));
+      System.out.printf(
+          "BENCH process: RSS anonymous %s, file-backed %s (the test's class path, mapped; the image"
+              + " maps one jar)%n",
+          field(status, "RssAnon"), field(status, "RssFile"));
       System.out.println("BENCH process heap after GC: " + heap.replaceAll("\\s+", " ").trim());
       System.out.printf(
           "BENCH process: DPS calls %s (%.3f per enrollment)%n",
