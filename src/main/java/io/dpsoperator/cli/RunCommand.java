@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run the operator against the cluster of the current kubeconfig (or in-cluster config).",
-      "Configuration comes from DPS_OPERATOR_* environment variables (see README)."
+      "Configuration comes from the DPS_OPERATOR_* environment variables listed below."
     })
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -67,6 +67,45 @@ public final class RunCommand implements Callable<Integer> {
       overrides.put("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", "15s");
     }
     return overrides;
+  }
+
+  /**
+   * The settings section of {@code run --help}: every {@link OperatorConfig#SETTINGS} key with its
+   * default and description (the README is not in the image).
+   */
+  static String[] settingsHelp() {
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("Settings (environment variables):");
+    for (OperatorConfig.Setting setting : OperatorConfig.SETTINGS) {
+      String value = setting.defaultValue().isEmpty() ? "none" : setting.defaultValue();
+      lines.add("  " + setting.key() + "  (default: " + escape(value) + ")");
+      lines.addAll(wrap(escape(setting.description()), "      ", 78));
+    }
+    return lines.toArray(String[]::new);
+  }
+
+  /** Words of {@code text} in lines of at most {@code width} columns, each after {@code indent}. */
+  private static List<String> wrap(String text, String indent, int width) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder(indent);
+    for (String word : text.split("\\s+")) {
+      if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line = new StringBuilder(indent);
+      }
+      if (line.length() > indent.length()) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    lines.add(line.toString());
+    return lines;
+  }
+
+  /** Picocli formats help text: a literal % is %%. */
+  private static String escape(String text) {
+    return text.replace("%", "%%");
   }
 
   @Override
