@@ -1,12 +1,13 @@
 package io.dpsoperator.cli;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import io.dpsoperator.emulator.DpsEmulator;
 import io.dpsoperator.operator.DpsOperator;
 import io.dpsoperator.operator.OperatorConfig;
+import io.dpsoperator.operator.ProcessMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
@@ -127,7 +128,10 @@ public final class RunCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "shutdown"));
-    LOG.info("dps-operator running; health and metrics on port {}", running.config().httpPort());
+    LOG.info(
+        "Running dps-operator {} {}",
+        kv("version", BuildVersion.version()),
+        kv("httpPort", running.config().httpPort()));
     stopped.await();
     return 0;
   }
@@ -156,8 +160,7 @@ public final class RunCommand implements Callable<Integer> {
       PrintStream out) {
     OperatorConfig config = OperatorConfig.fromEnv(env);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(meters);
-    new JvmThreadMetrics().bindTo(meters);
+    ProcessMetrics.bindTo(meters);
     DpsOperator.Wiring wiring = DpsOperator.Wiring.of(kubernetes, meters);
     DpsEmulator emulator = null;
     if (config.embeddedDps()) {

@@ -1,5 +1,7 @@
 package io.dpsoperator.dps;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -215,7 +217,7 @@ public final class DpsCircuitBreaker {
         failuresInARow = 0;
         if (probe && state == State.HALF_OPEN) {
           state = State.CLOSED;
-          LOG.info("Closed the circuit to DPS host={}: it answers again", hostName);
+          LOG.info("Closed the circuit to DPS {}: it answers again", kv("host", hostName));
         }
       }
       case FAILED -> {
@@ -248,11 +250,11 @@ public final class DpsCircuitBreaker {
     openUntilNanos = until;
     if (!wasOpen) {
       LOG.info(
-          "Opened the circuit to DPS host={} failuresInARow={} status={} openMs={}",
-          hostName,
-          failuresInARow,
-          status,
-          interval.toMillis());
+          "Opened the circuit to DPS {} {} {} {}",
+          kv("host", hostName),
+          kv("failuresInARow", failuresInARow),
+          kv("status", status),
+          kv("openMs", interval.toMillis()));
     } else {
       LOG.debug("Kept the circuit to DPS open host={} openMs={}", hostName, interval.toMillis());
     }

@@ -1,5 +1,7 @@
 package io.dpsoperator.operator;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import io.dpsoperator.operator.reconciler.EnrollmentGroupReconciler;
 import io.dpsoperator.operator.reconciler.IndividualEnrollmentReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -122,9 +124,9 @@ public final class DpsOperator implements AutoCloseable {
     }
     operator.start();
     LOG.info(
-        "Started dps-operator namespaces={} leaderElection={}",
-        config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
-        config.leaderElection());
+        "Started dps-operator {} {}",
+        kv("namespaces", config.watchesAllNamespaces() ? "all" : config.watchNamespaces()),
+        kv("leaderElection", config.leaderElection()));
     return new DpsOperator(operator, connections, endpoints);
   }
 

@@ -1,5 +1,7 @@
 package io.dpsoperator.operator;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -102,7 +104,7 @@ public class EventRecorder {
       }
     } catch (KubernetesClientException e) {
       recent.remove(key);
-      LOG.warn("Failed to record event reason={} status={}", reason, e.getCode());
+      LOG.warn("Failed to record event {} {}", kv("reason", reason), kv("status", e.getCode()));
     }
   }
 }

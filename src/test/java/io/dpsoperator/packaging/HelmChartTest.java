@@ -618,6 +618,9 @@ class HelmChartTest {
             .readValue(Chart.DIR.resolve("files/prometheus-alerts.yaml").toFile(), Map.class)
             .get("groups");
     assertThat((Object) rule.get("spec", "groups")).isEqualTo(shipped);
+    // docs/metrics.md shows the same file, verbatim.
+    assertThat(Manifests.read(Manifests.ROOT.resolve("docs/metrics.md")))
+        .contains(Manifests.read(Chart.DIR.resolve("files/prometheus-alerts.yaml")));
     List<Map<String, Object>> rules = rule.get("spec", "groups", 0, "rules");
     assertThat(rules)
         .extracting(r -> r.get("alert"))
