@@ -12,11 +12,11 @@ import org.slf4j.LoggerFactory;
  * Applies the log level and format settings to logback.
  *
  * <p>{@code json}: one JSON object per line from logstash-logback-encoder: {@code @timestamp},
- * {@code level}, {@code logger_name}, {@code thread_name}, {@code message} (the rendered text,
- * {@code key=value} details included), the MDC ({@code resource.namespace}, {@code resource.name}
- * from JOSDK) and each {@link net.logstash.logback.argument.StructuredArguments#kv} argument of the
- * call as a field of its own, so that {@code LOG.info("Created DPS enrollment {}", kv("id", id))}
- * reads {@code Created DPS enrollment id=dev-1} in text and carries {@code "id":"dev-1"} in JSON.
+ * {@code level}, {@code logger_name}, {@code thread_name}, {@code message}, the MDC ({@code
+ * resource.namespace}, {@code resource.name} from JOSDK), {@code stack_trace}, and each SLF4J
+ * key-value pair of the call as a field of its own: {@code LOG.atInfo().addKeyValue("id",
+ * id).log("Deleted DPS enrollment")} gives {@code "message":"Deleted DPS enrollment","id":"dev-1"}
+ * (the text format prints {@code Deleted DPS enrollment id=dev-1}, see logback.xml).
  */
 final class LogSetup {
   private LogSetup() {}
@@ -36,6 +36,7 @@ final class LogSetup {
       // No "@version":"1" and no level_value: noise in every line.
       encoder.getFieldNames().setVersion("[ignore]");
       encoder.getFieldNames().setLevelValue("[ignore]");
+      encoder.setIncludeKeyValuePairs(true);
       encoder.start();
       appender.setEncoder(encoder);
       appender.start();

@@ -1,7 +1,5 @@
 package io.dpsoperator.cli;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import io.dpsoperator.emulator.DpsEmulator;
 import io.dpsoperator.operator.DpsOperator;
 import io.dpsoperator.operator.OperatorConfig;
@@ -128,10 +126,10 @@ public final class RunCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "shutdown"));
-    LOG.info(
-        "Running dps-operator {} {}",
-        kv("version", BuildVersion.version()),
-        kv("httpPort", running.config().httpPort()));
+    LOG.atInfo()
+        .addKeyValue("version", BuildVersion.version())
+        .addKeyValue("httpPort", running.config().httpPort())
+        .log("Running dps-operator");
     stopped.await();
     return 0;
   }

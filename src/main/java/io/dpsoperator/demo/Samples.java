@@ -30,6 +30,11 @@ record Samples(List<GenericKubernetesResource> objects) {
       throw new IllegalStateException(
           "The built-in samples are missing from the classpath; rebuild with mvn package");
     }
+    return fromResource(url, serialization);
+  }
+
+  /** The samples in a classpath directory: in target/classes ({@code file:}) or a jar. */
+  static Samples fromResource(URL url, KubernetesSerialization serialization) {
     try {
       URI uri = url.toURI();
       if (!"jar".equals(uri.getScheme())) {

@@ -1,7 +1,5 @@
 package io.dpsoperator.dps;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -217,7 +215,9 @@ public final class DpsCircuitBreaker {
         failuresInARow = 0;
         if (probe && state == State.HALF_OPEN) {
           state = State.CLOSED;
-          LOG.info("Closed the circuit to DPS {}: it answers again", kv("host", hostName));
+          LOG.atInfo()
+              .addKeyValue("host", hostName)
+              .log("Closed the circuit to DPS: it answers again");
         }
       }
       case FAILED -> {
@@ -249,12 +249,12 @@ public final class DpsCircuitBreaker {
     openStatus = status;
     openUntilNanos = until;
     if (!wasOpen) {
-      LOG.info(
-          "Opened the circuit to DPS {} {} {} {}",
-          kv("host", hostName),
-          kv("failuresInARow", failuresInARow),
-          kv("status", status),
-          kv("openMs", interval.toMillis()));
+      LOG.atInfo()
+          .addKeyValue("host", hostName)
+          .addKeyValue("failuresInARow", failuresInARow)
+          .addKeyValue("status", status)
+          .addKeyValue("openMs", interval.toMillis())
+          .log("Opened the circuit to DPS");
     } else {
       LOG.debug("Kept the circuit to DPS open host={} openMs={}", hostName, interval.toMillis());
     }

@@ -1,7 +1,5 @@
 package io.dpsoperator.dps;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import io.dpsoperator.dps.model.AttestationMechanism;
 import io.dpsoperator.dps.model.BulkEnrollmentOperationResult;
 import io.dpsoperator.dps.model.BulkOperationMode;
@@ -208,37 +206,38 @@ public final class InstrumentedDpsClient implements DpsClient {
       Attempt last = recorder.last.get();
       record(operation, "success", nanos);
       if (LOG.isDebugEnabled()) {
-        LOG.debug(
-            "Called DPS {} {} {} {}",
-            kv("operation", operation),
-            kv("status", last == null ? "2xx" : Integer.toString(last.status())),
-            kv("trackingId", last == null || last.trackingId() == null ? "-" : last.trackingId()),
-            kv("durationMs", TimeUnit.NANOSECONDS.toMillis(nanos)));
+        LOG.atDebug()
+            .addKeyValue("operation", operation)
+            .addKeyValue("status", last == null ? "2xx" : Integer.toString(last.status()))
+            .addKeyValue(
+                "trackingId", last == null || last.trackingId() == null ? "-" : last.trackingId())
+            .addKeyValue("durationMs", TimeUnit.NANOSECONDS.toMillis(nanos))
+            .log("Called DPS");
       }
       return result;
     } catch (DpsException e) {
       long nanos = System.nanoTime() - start;
       record(operation, outcome(e.status()), nanos);
       if (LOG.isDebugEnabled()) {
-        LOG.debug(
-            "Called DPS {} {} {} {} {} {}",
-            kv("operation", operation),
-            kv("status", e.status()),
-            kv("errorCode", e.errorCode() == null ? "-" : e.errorCode()),
-            kv("trackingId", e.trackingId() == null ? "-" : e.trackingId()),
-            kv("durationMs", TimeUnit.NANOSECONDS.toMillis(nanos)),
-            kv("retryable", e.isRetryable()));
+        LOG.atDebug()
+            .addKeyValue("operation", operation)
+            .addKeyValue("status", e.status())
+            .addKeyValue("errorCode", e.errorCode() == null ? "-" : e.errorCode())
+            .addKeyValue("trackingId", e.trackingId() == null ? "-" : e.trackingId())
+            .addKeyValue("durationMs", TimeUnit.NANOSECONDS.toMillis(nanos))
+            .addKeyValue("retryable", e.isRetryable())
+            .log("Called DPS");
       }
       throw e;
     } catch (RuntimeException e) {
       long nanos = System.nanoTime() - start;
       record(operation, "error", nanos);
       if (LOG.isDebugEnabled()) {
-        LOG.debug(
-            "Refused DPS call {} {} {}",
-            kv("operation", operation),
-            kv("error", e.getClass().getSimpleName()),
-            kv("durationMs", TimeUnit.NANOSECONDS.toMillis(nanos)));
+        LOG.atDebug()
+            .addKeyValue("operation", operation)
+            .addKeyValue("error", e.getClass().getSimpleName())
+            .addKeyValue("durationMs", TimeUnit.NANOSECONDS.toMillis(nanos))
+            .log("Refused DPS call");
       }
       throw e;
     } finally {

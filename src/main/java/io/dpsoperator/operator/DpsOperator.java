@@ -1,7 +1,5 @@
 package io.dpsoperator.operator;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import io.dpsoperator.operator.reconciler.EnrollmentGroupReconciler;
 import io.dpsoperator.operator.reconciler.IndividualEnrollmentReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -123,10 +121,12 @@ public final class DpsOperator implements AutoCloseable {
       endpoints = HttpEndpoints.start(config.httpPort(), operator, wiring.meters());
     }
     operator.start();
-    LOG.info(
-        "Started dps-operator {} {}",
-        kv("namespaces", config.watchesAllNamespaces() ? "all" : config.watchNamespaces()),
-        kv("leaderElection", config.leaderElection()));
+    LOG.atInfo()
+        .addKeyValue(
+            "namespaces",
+            config.watchesAllNamespaces() ? "all" : String.join(",", config.watchNamespaces()))
+        .addKeyValue("leaderElection", config.leaderElection())
+        .log("Started dps-operator");
     return new DpsOperator(operator, connections, endpoints);
   }
 

@@ -1,7 +1,5 @@
 package io.dpsoperator.operator;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -104,7 +102,10 @@ public class EventRecorder {
       }
     } catch (KubernetesClientException e) {
       recent.remove(key);
-      LOG.warn("Failed to record event {} {}", kv("reason", reason), kv("status", e.getCode()));
+      LOG.atWarn()
+          .addKeyValue("reason", reason)
+          .addKeyValue("status", e.getCode())
+          .log("Failed to record event");
     }
   }
 }

@@ -1,10 +1,11 @@
 package io.dpsoperator.cli;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.util.ContextInitializer;
+import ch.qos.logback.core.joran.spi.JoranException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +17,7 @@ import org.slf4j.MDC;
 
 /**
  * DPS_OPERATOR_LOG_FORMAT=json gives one JSON object per line, DEBUG included when asked, with the
- * key=value details of a log call as fields; text keeps them in the message.
+ * key-value pairs of a log call as fields; text prints them as key=value after the message.
  */
 class LogSetupTest {
 
@@ -31,7 +32,10 @@ class LogSetupTest {
               MDC.put("resource.namespace", "factory-a");
               try {
                 LoggerFactory.getLogger("io.example.Loud")
-                    .warn("Deleted DPS enrollment {} {}", kv("id", "dev-1"), kv("attempts", 3));
+                    .atWarn()
+                    .addKeyValue("id", "dev-1")
+                    .addKeyValue("attempts", 3)
+                    .log("Deleted DPS {}", "enrollment");
               } finally {
                 MDC.remove("resource.namespace");
               }
@@ -41,8 +45,8 @@ class LogSetupTest {
     JsonNode line = new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElseThrow());
     assertThat(line.path("level").asText()).isEqualTo("WARN");
     assertThat(line.path("logger_name").asText()).isEqualTo("io.example.Loud");
-    assertThat(line.path("message").asText())
-        .isEqualTo("Deleted DPS enrollment id=dev-1 attempts=3");
+    // The details are fields, not text in the message.
+    assertThat(line.path("message").asText()).isEqualTo("Deleted DPS enrollment");
     assertThat(line.path("id").asText()).isEqualTo("dev-1");
     assertThat(line.path("attempts").isInt()).isTrue();
     assertThat(line.path("attempts").asInt()).isEqualTo(3);
@@ -52,16 +56,23 @@ class LogSetupTest {
   }
 
   @Test
-  void textKeepsKeyEqualsValueInTheMessage() {
+  void textPrintsTheDetailsAsKeyEqualsValueAfterTheMessage() {
     String out =
         capture(
             "INFO",
             "text",
-            () ->
-                LoggerFactory.getLogger("io.example.Text")
-                    .info("Created DPS enrollment {}", kv("id", "dev-2")));
+            () -> {
+              LoggerFactory.getLogger("io.example.Text")
+                  .atInfo()
+                  .addKeyValue("id", "dev-2")
+                  .addKeyValue("attempts", 2)
+                  .log("Created DPS enrollment");
+              LoggerFactory.getLogger("io.example.Text").info("Nothing to add");
+            });
 
-    assertThat(out).contains("Created DPS enrollment id=dev-2");
+    assertThat(out.lines())
+        .anyMatch(l -> l.endsWith("] Created DPS enrollment id=dev-2 attempts=2"))
+        .anyMatch(l -> l.endsWith("] Nothing to add"));
   }
 
   /** What logging prints to stdout under a level and format, the configuration restored after. */
@@ -71,8 +82,17 @@ class LogSetupTest {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     try {
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      if ("text".equals(format)) {
+        // The production configuration, not the tests' logback-test.xml.
+        context.reset();
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(LogSetup.class.getResource("/logback.xml"));
+      }
       LogSetup.apply(level, format);
       logging.run();
+    } catch (JoranException e) {
+      throw new IllegalStateException(e);
     } finally {
       System.setOut(original);
       context.reset();

@@ -68,6 +68,28 @@ class DemoTest {
         .isEqualTo(Samples.load(Path.of("deploy/samples"), serialization).objects());
   }
 
+  /** As in the shaded jar: the samples are read from inside the jar, not from the file system. */
+  @Test
+  void samplesAreReadFromInsideAJar(@TempDir Path temp) throws Exception {
+    Path jar = temp.resolve("dps-operator.jar");
+    Path samples = Path.of("deploy/samples");
+    try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar));
+        var files = java.nio.file.Files.list(samples)) {
+      out.putNextEntry(new java.util.jar.JarEntry("io/dpsoperator/demo/samples/"));
+      for (Path file : files.sorted().toList()) {
+        out.putNextEntry(
+            new java.util.jar.JarEntry("io/dpsoperator/demo/samples/" + file.getFileName()));
+        out.write(java.nio.file.Files.readAllBytes(file));
+      }
+    }
+    java.net.URL inJar = new java.net.URL("jar:" + jar.toUri() + "!/io/dpsoperator/demo/samples");
+    KubernetesSerialization serialization = new KubernetesSerialization();
+
+    assertThat(Samples.fromResource(inJar, serialization).objects())
+        .isNotEmpty()
+        .isEqualTo(Samples.load(samples, serialization).objects());
+  }
+
   @Test
   void aMissingSamplesDirectoryIsAClearErrorNotAStackTrace(@TempDir Path elsewhere) {
     CommandLine commandLine = Main.commandLine();

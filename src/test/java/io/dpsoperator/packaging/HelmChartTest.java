@@ -754,7 +754,11 @@ class HelmChartTest {
         metrics:
           serviceMonitor:
             enabled: true
+          prometheusRule:
+            enabled: true
         podDisruptionBudget:
+          enabled: true
+        networkPolicy:
           enabled: true
         embeddedDps: true
         """;

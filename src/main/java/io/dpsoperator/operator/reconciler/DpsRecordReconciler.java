@@ -1,7 +1,5 @@
 package io.dpsoperator.operator.reconciler;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import io.dpsoperator.api.v1alpha1.ConnectionSecretRef;
 import io.dpsoperator.api.v1alpha1.DeletionPolicy;
 import io.dpsoperator.api.v1alpha1.DpsRecordSpec;
@@ -211,7 +209,7 @@ public abstract class DpsRecordReconciler<
                 + " in "
                 + status.getDpsHost()
                 + " was left in place";
-        LOG.info("{} {}", message, kv("id", id));
+        LOG.atInfo().addKeyValue("id", id).log("{}", message);
         events.warning(resource, Reasons.MOVED_DPS, message);
         lastEtag = null;
         lastHash = null;
@@ -231,7 +229,7 @@ public abstract class DpsRecordReconciler<
         return UpdateControl.<P>noUpdate().rescheduleAfter(resyncInterval());
       }
       for (RecordEngine.Change change : outcome.changes()) {
-        LOG.info("{} {}", change.message(), kv("id", id));
+        LOG.atInfo().addKeyValue("id", id).log("{}", change.message());
         events.normal(resource, change.reason(), change.message());
       }
       // Recorded before anything else can fail, so that deletion knows the record is managed. A
@@ -387,7 +385,7 @@ public abstract class DpsRecordReconciler<
       // A bulk delete: 404 means already gone.
       engine.delete(client, id);
       deleteRelated(resource, client);
-      LOG.info("Deleted DPS {} {}", kindLabel(), kv("id", id));
+      LOG.atInfo().addKeyValue("id", id).log("Deleted DPS {}", kindLabel());
       events.normal(resource, Reasons.DELETED, "Deleted DPS " + kindLabel() + " " + id);
       untrack(rid);
       return DeleteControl.defaultDelete();
@@ -498,7 +496,7 @@ public abstract class DpsRecordReconciler<
       P resource, S status, String reason, String message, Long generation, Instant now) {
     boolean changed = Conditions.setReady(status, false, reason, message, generation, now);
     if (changed) {
-      LOG.info("Sync failed {} {}", kv("reason", reason), kv("message", message));
+      LOG.atInfo().addKeyValue("reason", reason).log("Sync failed: {}", message);
       events.warning(resource, reason, message);
     }
   }
