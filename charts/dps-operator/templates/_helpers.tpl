@@ -48,9 +48,45 @@ app.kubernetes.io/part-of: dps-operator
 {{- end }}
 {{- end }}
 
-{{/* Operator image reference. */}}
+{{/* Operator image reference: repository@digest when a digest is set, else repository:tag. */}}
 {{- define "dps-operator.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The plural resource names of this project's kinds, space-separated. RBAC (the
+operator's rules and the view/edit ClusterRoles) iterates over this list: a new
+kind is one more entry here.
+*/}}
+{{- define "dps-operator.resources" -}}
+individualenrollments enrollmentgroups
+{{- end }}
+
+{{/*
+The resources above as a JSON list, each with a suffix (e.g. "/status"):
+include "dps-operator.resourceList" (dict "root" $ "suffix" "/status")
+*/}}
+{{- define "dps-operator.resourceList" -}}
+{{- $out := list }}
+{{- range (include "dps-operator.resources" .root | splitList " ") }}
+{{- $out = append $out (printf "%s%s" . $.suffix) }}
+{{- end }}
+{{- toJson $out }}
+{{- end }}
+
+{{/*
+Whether an object of a Prometheus Operator kind is rendered: asked for, and
+either its CRD is served or skipWhenCrdAbsent is off.
+include "dps-operator.monitoringEnabled" (dict "root" $ "values" .Values.metrics.serviceMonitor "kind" "ServiceMonitor")
+*/}}
+{{- define "dps-operator.monitoringEnabled" -}}
+{{- if .values.enabled }}
+{{- if or (not .values.skipWhenCrdAbsent) (.root.Capabilities.APIVersions.Has (printf "monitoring.coreos.com/v1/%s" .kind)) }}true{{ end }}
+{{- end }}
 {{- end }}
 
 {{/* "true" when leader election is on: asked for, or forced by more than one replica. */}}
@@ -72,16 +108,16 @@ Rules for what the operator does in a watched namespace; shared by the
 ClusterRole (all namespaces) and the per-namespace Roles.
 */}}
 {{- define "dps-operator.watchRules" -}}
-# The two kinds. No create/delete: users own them; the operator reconciles
+# This project's kinds. No create/delete: users own them; the operator reconciles
 # them and adds or removes its finalizer.
 - apiGroups: ["dpsoperator.io"]
-  resources: ["individualenrollments", "enrollmentgroups"]
+  resources: {{ include "dps-operator.resourceList" (dict "root" . "suffix" "") }}
   verbs: ["get", "list", "watch", "update", "patch"]
 - apiGroups: ["dpsoperator.io"]
-  resources: ["individualenrollments/status", "enrollmentgroups/status"]
+  resources: {{ include "dps-operator.resourceList" (dict "root" . "suffix" "/status") }}
   verbs: ["update", "patch"]
 - apiGroups: ["dpsoperator.io"]
-  resources: ["individualenrollments/finalizers", "enrollmentgroups/finalizers"]
+  resources: {{ include "dps-operator.resourceList" (dict "root" . "suffix" "/finalizers") }}
   verbs: ["update"]
 # Secrets: read referenced keys, certificates and connection strings (list/watch:
 # one watch per kind and namespace, keeping only the metadata of Secrets no
@@ -98,4 +134,16 @@ ClusterRole (all namespaces) and the per-namespace Roles.
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["get", "create", "patch"]
+{{- end }}
+
+{{/* Labels and annotations added to each CRD's metadata (indented for it). */}}
+{{- define "dps-operator.crdMetadata" -}}
+{{- if .Values.crds.keep }}
+  annotations:
+    # helm uninstall (or crds.enabled=false) leaves the CRDs, and with them every enrollment.
+    helm.sh/resource-policy: keep
+{{- end }}
+  labels:
+    {{- include "dps-operator.labels" . | nindent 4 }}
+    app.kubernetes.io/component: crds
 {{- end }}

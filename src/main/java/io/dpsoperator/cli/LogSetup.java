@@ -2,13 +2,22 @@ package io.dpsoperator.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Applies the log level and format settings to logback. */
+/**
+ * Applies the log level and format settings to logback.
+ *
+ * <p>{@code json}: one JSON object per line from logstash-logback-encoder: {@code @timestamp},
+ * {@code level}, {@code logger_name}, {@code thread_name}, {@code message}, the MDC ({@code
+ * resource.namespace}, {@code resource.name} from JOSDK), {@code stack_trace}, and each SLF4J
+ * key-value pair of the call as a field of its own: {@code LOG.atInfo().addKeyValue("id",
+ * id).log("Deleted DPS enrollment")} gives {@code "message":"Deleted DPS enrollment","id":"dev-1"}
+ * (the text format prints {@code Deleted DPS enrollment id=dev-1}, see logback.xml).
+ */
 final class LogSetup {
   private LogSetup() {}
 
@@ -22,15 +31,12 @@ final class LogSetup {
       ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
       appender.setContext(context);
       appender.setName("JSON");
-      JsonEncoder encoder = new JsonEncoder();
+      LogstashEncoder encoder = new LogstashEncoder();
       encoder.setContext(context);
-      // One flat line per event: the rendered message, level, logger, thread, MDC (namespace/name).
-      encoder.setWithFormattedMessage(true);
-      encoder.setWithMessage(false);
-      encoder.setWithArguments(false);
-      encoder.setWithContext(false);
-      encoder.setWithSequenceNumber(false);
-      encoder.setWithNanoseconds(false);
+      // No "@version":"1" and no level_value: noise in every line.
+      encoder.getFieldNames().setVersion("[ignore]");
+      encoder.getFieldNames().setLevelValue("[ignore]");
+      encoder.setIncludeKeyValuePairs(true);
       encoder.start();
       appender.setEncoder(encoder);
       appender.start();

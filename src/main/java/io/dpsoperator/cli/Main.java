@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "dps-operator",
     mixinStandardHelpOptions = true,
-    version = "dps-operator 0.1.0",
+    versionProvider = BuildVersion.class,
     description = "Azure IoT Hub DPS enrollments as Kubernetes resources.",
     subcommands = {
       RunCommand.class,
@@ -22,8 +22,20 @@ public final class Main implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
+  /** The command line, with what help prints that annotations cannot hold. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine
+        .getSubcommands()
+        .get("run")
+        .getCommandSpec()
+        .usageMessage()
+        .footer(RunCommand.settingsHelp());
+    return commandLine;
+  }
+
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
   }
 }

@@ -3,10 +3,9 @@ package io.dpsoperator.cli;
 import io.dpsoperator.emulator.DpsEmulator;
 import io.dpsoperator.operator.DpsOperator;
 import io.dpsoperator.operator.OperatorConfig;
+import io.dpsoperator.operator.ProcessMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run the operator against the cluster of the current kubeconfig (or in-cluster config).",
-      "Configuration comes from DPS_OPERATOR_* environment variables (see README)."
+      "Configuration comes from the DPS_OPERATOR_* environment variables listed below."
     })
 public final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -69,6 +68,45 @@ public final class RunCommand implements Callable<Integer> {
     return overrides;
   }
 
+  /**
+   * The settings section of {@code run --help}: every {@link OperatorConfig#SETTINGS} key with its
+   * default and description (the README is not in the image).
+   */
+  static String[] settingsHelp() {
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("Settings (environment variables):");
+    for (OperatorConfig.Setting setting : OperatorConfig.SETTINGS) {
+      String value = setting.defaultValue().isEmpty() ? "none" : setting.defaultValue();
+      lines.add("  " + setting.key() + "  (default: " + escape(value) + ")");
+      lines.addAll(wrap(escape(setting.description()), "      ", 78));
+    }
+    return lines.toArray(String[]::new);
+  }
+
+  /** Words of {@code text} in lines of at most {@code width} columns, each after {@code indent}. */
+  private static List<String> wrap(String text, String indent, int width) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder(indent);
+    for (String word : text.split("\\s+")) {
+      if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+        lines.add(line.toString());
+        line = new StringBuilder(indent);
+      }
+      if (line.length() > indent.length()) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    lines.add(line.toString());
+    return lines;
+  }
+
+  /** Picocli formats help text: a literal % is %%. */
+  private static String escape(String text) {
+    return text.replace("%", "%%");
+  }
+
   @Override
   public Integer call() throws Exception {
     Map<String, String> env = new HashMap<>(System.getenv());
@@ -88,7 +126,10 @@ public final class RunCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "shutdown"));
-    LOG.info("dps-operator running; health and metrics on port {}", running.config().httpPort());
+    LOG.atInfo()
+        .addKeyValue("version", BuildVersion.version())
+        .addKeyValue("httpPort", running.config().httpPort())
+        .log("Running dps-operator");
     stopped.await();
     return 0;
   }
@@ -117,8 +158,7 @@ public final class RunCommand implements Callable<Integer> {
       PrintStream out) {
     OperatorConfig config = OperatorConfig.fromEnv(env);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(meters);
-    new JvmThreadMetrics().bindTo(meters);
+    ProcessMetrics.bindTo(meters);
     DpsOperator.Wiring wiring = DpsOperator.Wiring.of(kubernetes, meters);
     DpsEmulator emulator = null;
     if (config.embeddedDps()) {

@@ -34,7 +34,12 @@ public final class Demo implements AutoCloseable {
   static final String OPERATOR_NAMESPACE = "dps-operator";
   static final String FALLBACK_HUB = "demo-hub.azure-devices.net";
 
-  /** What the demo is asked to do. */
+  /**
+   * What the demo is asked to do.
+   *
+   * @param samples a directory of sample manifests, or null for the samples built into the jar
+   *     (deploy/samples of the build), so that the demo runs from any directory
+   */
   public record Options(
       Path samples, boolean keepRunning, Duration timeout, boolean liveTable, PrintStream out) {}
 
@@ -61,8 +66,14 @@ public final class Demo implements AutoCloseable {
     kubernetes = EmbeddedKubernetes.start();
     closeables.add(kubernetes);
     kube = kubernetes.client();
-    Samples samples = Samples.load(options.samples(), kube.getKubernetesSerialization());
-    out.printf("Loaded %d objects from %s%n", samples.objects().size(), options.samples());
+    Samples samples =
+        options.samples() == null
+            ? Samples.builtIn(kube.getKubernetesSerialization())
+            : Samples.load(options.samples(), kube.getKubernetesSerialization());
+    out.printf(
+        "Loaded %d objects from %s%n",
+        samples.objects().size(),
+        options.samples() == null ? "the built-in samples" : options.samples());
 
     emulator = startEmulator(samples);
     closeables.add(0, emulator);

@@ -215,7 +215,9 @@ public final class DpsCircuitBreaker {
         failuresInARow = 0;
         if (probe && state == State.HALF_OPEN) {
           state = State.CLOSED;
-          LOG.info("Closed the circuit to DPS host={}: it answers again", hostName);
+          LOG.atInfo()
+              .addKeyValue("host", hostName)
+              .log("Closed the circuit to DPS: it answers again");
         }
       }
       case FAILED -> {
@@ -247,12 +249,12 @@ public final class DpsCircuitBreaker {
     openStatus = status;
     openUntilNanos = until;
     if (!wasOpen) {
-      LOG.info(
-          "Opened the circuit to DPS host={} failuresInARow={} status={} openMs={}",
-          hostName,
-          failuresInARow,
-          status,
-          interval.toMillis());
+      LOG.atInfo()
+          .addKeyValue("host", hostName)
+          .addKeyValue("failuresInARow", failuresInARow)
+          .addKeyValue("status", status)
+          .addKeyValue("openMs", interval.toMillis())
+          .log("Opened the circuit to DPS");
     } else {
       LOG.debug("Kept the circuit to DPS open host={} openMs={}", hostName, interval.toMillis());
     }

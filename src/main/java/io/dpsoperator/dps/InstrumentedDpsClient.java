@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Metrics and logs around a {@link DpsClient}: a timer {@code dps.client.requests} per operation
- * and outcome ({@code success}, {@code 4xx}, {@code 5xx}, {@code error}), counters {@code
- * dps.client.retries} and {@code dps.client.throttled} (from the delegate's {@link DpsCallListener}
- * events), and a DEBUG line per call with operation, status, tracking id and duration. No key,
- * token or signature is ever logged or tagged.
+ * and outcome ({@code success}, {@code 4xx}, {@code 5xx}, {@code error}), a histogram with the
+ * fixed {@link #BUCKETS}, counters {@code dps.client.retries} and {@code dps.client.throttled}
+ * (from the delegate's {@link DpsCallListener} events), and a DEBUG line per call with operation,
+ * status, tracking id and duration. No key, token or signature is ever logged or tagged.
  */
 public final class InstrumentedDpsClient implements DpsClient {
   private static final Logger LOG = LoggerFactory.getLogger(InstrumentedDpsClient.class);
@@ -206,38 +206,38 @@ public final class InstrumentedDpsClient implements DpsClient {
       Attempt last = recorder.last.get();
       record(operation, "success", nanos);
       if (LOG.isDebugEnabled()) {
-        LOG.debug(
-            "Called DPS operation={} status={} trackingId={} durationMs={}",
-            operation,
-            last == null ? "2xx" : Integer.toString(last.status()),
-            last == null || last.trackingId() == null ? "-" : last.trackingId(),
-            TimeUnit.NANOSECONDS.toMillis(nanos));
+        LOG.atDebug()
+            .addKeyValue("operation", operation)
+            .addKeyValue("status", last == null ? "2xx" : Integer.toString(last.status()))
+            .addKeyValue(
+                "trackingId", last == null || last.trackingId() == null ? "-" : last.trackingId())
+            .addKeyValue("durationMs", TimeUnit.NANOSECONDS.toMillis(nanos))
+            .log("Called DPS");
       }
       return result;
     } catch (DpsException e) {
       long nanos = System.nanoTime() - start;
       record(operation, outcome(e), nanos);
       if (LOG.isDebugEnabled()) {
-        LOG.debug(
-            "Called DPS operation={} status={} errorCode={} trackingId={} durationMs={}"
-                + " retryable={}",
-            operation,
-            e.status(),
-            e.errorCode() == null ? "-" : e.errorCode(),
-            e.trackingId() == null ? "-" : e.trackingId(),
-            TimeUnit.NANOSECONDS.toMillis(nanos),
-            e.isRetryable());
+        LOG.atDebug()
+            .addKeyValue("operation", operation)
+            .addKeyValue("status", e.status())
+            .addKeyValue("errorCode", e.errorCode() == null ? "-" : e.errorCode())
+            .addKeyValue("trackingId", e.trackingId() == null ? "-" : e.trackingId())
+            .addKeyValue("durationMs", TimeUnit.NANOSECONDS.toMillis(nanos))
+            .addKeyValue("retryable", e.isRetryable())
+            .log("Called DPS");
       }
       throw e;
     } catch (RuntimeException e) {
       long nanos = System.nanoTime() - start;
       record(operation, "error", nanos);
       if (LOG.isDebugEnabled()) {
-        LOG.debug(
-            "Refused DPS call operation={} error={} durationMs={}",
-            operation,
-            e.getClass().getSimpleName(),
-            TimeUnit.NANOSECONDS.toMillis(nanos));
+        LOG.atDebug()
+            .addKeyValue("operation", operation)
+            .addKeyValue("error", e.getClass().getSimpleName())
+            .addKeyValue("durationMs", TimeUnit.NANOSECONDS.toMillis(nanos))
+            .log("Refused DPS call");
       }
       throw e;
     } finally {
@@ -269,9 +269,28 @@ public final class InstrumentedDpsClient implements DpsClient {
     return "error";
   }
 
+  /**
+   * Bucket bounds of the {@link #REQUESTS} histogram ({@code dps_client_requests_seconds_bucket}):
+   * from a fast answer in the same region to a call that waited for the rate limiter or timed out.
+   */
+  public static final List<Duration> BUCKETS =
+      List.of(
+          Duration.ofMillis(5),
+          Duration.ofMillis(10),
+          Duration.ofMillis(25),
+          Duration.ofMillis(50),
+          Duration.ofMillis(100),
+          Duration.ofMillis(250),
+          Duration.ofMillis(500),
+          Duration.ofSeconds(1),
+          Duration.ofMillis(2500),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(10));
+
   private void record(String operation, String outcome, long nanos) {
     Timer.builder(REQUESTS)
         .description("DPS service API calls, retries included")
+        .serviceLevelObjectives(BUCKETS.toArray(Duration[]::new))
         .tag("operation", operation)
         .tag("outcome", outcome)
         .register(registry)

@@ -121,10 +121,12 @@ public final class DpsOperator implements AutoCloseable {
       endpoints = HttpEndpoints.start(config.httpPort(), operator, wiring.meters());
     }
     operator.start();
-    LOG.info(
-        "Started dps-operator namespaces={} leaderElection={}",
-        config.watchesAllNamespaces() ? "all" : config.watchNamespaces(),
-        config.leaderElection());
+    LOG.atInfo()
+        .addKeyValue(
+            "namespaces",
+            config.watchesAllNamespaces() ? "all" : String.join(",", config.watchNamespaces()))
+        .addKeyValue("leaderElection", config.leaderElection())
+        .log("Started dps-operator");
     return new DpsOperator(operator, connections, endpoints);
   }
 

@@ -102,7 +102,10 @@ public class EventRecorder {
       }
     } catch (KubernetesClientException e) {
       recent.remove(key);
-      LOG.warn("Failed to record event reason={} status={}", reason, e.getCode());
+      LOG.atWarn()
+          .addKeyValue("reason", reason)
+          .addKeyValue("status", e.getCode())
+          .log("Failed to record event");
     }
   }
 }

@@ -19,7 +19,7 @@ final class Crds {
 
   /** The folders holding committed copies, relative to the project root. */
   static final List<Path> COMMITTED_DIRS =
-      List.of(Path.of("crds"), Path.of("charts/dps-operator/crds"));
+      List.of(Path.of("crds"), Path.of("charts/dps-operator/files/crds"));
 
   static final String REFRESH_COMMAND = "mvn -B -q -Pupdate-crds process-classes";
 

@@ -85,8 +85,18 @@ class InstrumentedDpsClientTest {
     return c == null ? 0 : c.count();
   }
 
+  /** Each event as the text format prints it: the message, then its key-value pairs. */
   private List<String> messages() {
-    return logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    return logs.list.stream().map(InstrumentedDpsClientTest::text).toList();
+  }
+
+  private static String text(ILoggingEvent e) {
+    StringBuilder line = new StringBuilder(e.getFormattedMessage());
+    if (e.getKeyValuePairs() != null) {
+      e.getKeyValuePairs()
+          .forEach(kv -> line.append(' ').append(kv.key).append('=').append(kv.value));
+    }
+    return line.toString();
   }
 
   private void expectFailure(Runnable call) {
@@ -255,7 +265,7 @@ class InstrumentedDpsClientTest {
 
     List<String> everything = new ArrayList<>(exceptionMessages);
     for (ILoggingEvent e : logs.list) {
-      everything.add(e.getFormattedMessage());
+      everything.add(text(e));
       everything.add(String.valueOf(e.getMDCPropertyMap()));
       for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
         everything.add(t.getMessage());

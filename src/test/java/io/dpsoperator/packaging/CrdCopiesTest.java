@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class CrdCopiesTest {
   static final Path CRDS = Manifests.ROOT.resolve("crds");
-  static final Path CHART_CRDS = Chart.DIR.resolve("crds");
+  static final Path CHART_CRDS = Chart.DIR.resolve("files/crds");
 
   @Test
   void chartCrdsEqualTopLevelCrds() throws IOException {
@@ -30,13 +30,13 @@ class CrdCopiesTest {
         .contains(
             "individualenrollments.dpsoperator.io-v1.yml",
             "enrollmentgroups.dpsoperator.io-v1.yml");
-    assertThat(Files.isDirectory(CHART_CRDS)).as("charts/dps-operator/crds exists").isTrue();
+    assertThat(Files.isDirectory(CHART_CRDS)).as("charts/dps-operator/files/crds exists").isTrue();
     assertThat(crdFiles(CHART_CRDS).stream().map(p -> p.getFileName().toString()))
         .containsExactlyInAnyOrderElementsOf(names);
     assertThat(CHART_CRDS.resolve("kustomization.yaml")).doesNotExist();
     for (String name : names) {
       assertThat(CHART_CRDS.resolve(name))
-          .as("charts/dps-operator/crds/%s equals crds/%s", name, name)
+          .as("charts/dps-operator/files/crds/%s equals crds/%s", name, name)
           .hasSameBinaryContentAs(CRDS.resolve(name));
     }
   }

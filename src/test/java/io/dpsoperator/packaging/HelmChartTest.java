@@ -18,17 +18,21 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -51,6 +55,7 @@ class HelmChartTest {
 
     assertThat(manifests.kinds())
         .containsExactlyInAnyOrder(
+            "CustomResourceDefinition",
             "ServiceAccount",
             "ClusterRole",
             "ClusterRoleBinding",
@@ -60,6 +65,7 @@ class HelmChartTest {
             "Service");
     assertThat(manifests.all())
         .filteredOn(o -> !o.getKind().startsWith("Cluster"))
+        .filteredOn(o -> !o.getKind().equals("CustomResourceDefinition"))
         .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE));
 
     Deployment deployment = manifests.single(Deployment.class);
@@ -99,7 +105,7 @@ class HelmChartTest {
     assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
         .isEqualTo(serviceAccount);
 
-    ClusterRole clusterRole = manifests.single(ClusterRole.class);
+    ClusterRole clusterRole = manifests.named(ClusterRole.class, Chart.RELEASE);
     assertWatchRules(clusterRole.getRules());
     ClusterRoleBinding clusterBinding = manifests.single(ClusterRoleBinding.class);
     assertThat(clusterBinding.getRoleRef().getName())
@@ -131,7 +137,12 @@ class HelmChartTest {
   void namespaceListRendersRolesPerNamespaceAndNoClusterRole() {
     Manifests manifests = Chart.render("watchNamespaces: [team-a, team-b]\n");
 
-    assertThat(manifests.ofType(ClusterRole.class)).isEmpty();
+    // Only the ClusterRoles for people, aggregated into view/edit/admin, which bind nothing.
+    assertThat(manifests.ofType(ClusterRole.class))
+        .allSatisfy(
+            r ->
+                assertThat(r.getMetadata().getLabels())
+                    .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true"));
     assertThat(manifests.ofType(ClusterRoleBinding.class)).isEmpty();
     assertThat(
             env(operatorContainer(manifests.single(Deployment.class)))
@@ -389,6 +400,282 @@ class HelmChartTest {
     assertThat(container.getImagePullPolicy()).isEqualTo("Always");
   }
 
+  // --- Install conventions: CRDs, RBAC, monitoring, placement, network.
+
+  @Test
+  void crdsAreTemplatedFromTheGeneratedFilesAndKeptOnUninstall() {
+    Manifests manifests = Chart.render();
+    List<HasMetadata> crds = manifests.ofKind("CustomResourceDefinition");
+    Manifests committed =
+        Manifests.parseFiles(
+            KustomizeBaseTest.CRD_FILES.stream().map(KustomizeBaseTest.CRDS::resolve).toList());
+
+    assertThat(crds)
+        .extracting(o -> o.getMetadata().getName())
+        .containsExactlyInAnyOrder(
+            "individualenrollments.dpsoperator.io", "enrollmentgroups.dpsoperator.io");
+    for (HasMetadata crd : crds) {
+      assertThat(crd.getMetadata().getAnnotations())
+          .containsEntry("helm.sh/resource-policy", "keep");
+      assertThat(crd.getMetadata().getLabels())
+          .containsEntry("app.kubernetes.io/managed-by", "Helm")
+          .containsEntry("app.kubernetes.io/part-of", "dps-operator");
+      HasMetadata source =
+          committed.ofKind("CustomResourceDefinition").stream()
+              .filter(c -> c.getMetadata().getName().equals(crd.getMetadata().getName()))
+              .findFirst()
+              .orElseThrow();
+      // Only metadata is added: the schema is the generated one.
+      assertThat(((CustomResourceDefinition) crd).getSpec())
+          .isEqualTo(((CustomResourceDefinition) source).getSpec());
+    }
+  }
+
+  @Test
+  void crdsCanBeLeftOutOrLeftWithoutKeep() {
+    assertThat(Chart.render("crds:\n  enabled: false\n").ofKind("CustomResourceDefinition"))
+        .isEmpty();
+    assertThat(Chart.render("crds:\n  keep: false\n").ofKind("CustomResourceDefinition"))
+        .hasSize(2)
+        .allSatisfy(
+            crd ->
+                assertThat(crd.getMetadata().getAnnotations())
+                    .doesNotContainKey("helm.sh/resource-policy"));
+  }
+
+  @Test
+  void usersWithViewOrEditGetEveryKind() {
+    Manifests manifests = Chart.render();
+    List<ClusterRole> forPeople =
+        manifests.ofType(ClusterRole.class).stream()
+            .filter(r -> !r.getMetadata().getName().equals(Chart.RELEASE))
+            .toList();
+
+    assertThat(forPeople)
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactlyInAnyOrder(Chart.RELEASE + "-view", Chart.RELEASE + "-edit");
+    // Every kind the chart installs a CRD for, so that a new kind cannot miss its roles.
+    Manifests.assertAggregatedToDefaultRoles(
+        forPeople, Manifests.plurals(manifests.ofKind("CustomResourceDefinition")));
+    assertThat(
+            manifests.named(ClusterRole.class, Chart.RELEASE + "-edit").getMetadata().getLabels())
+        .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-view");
+  }
+
+  @Test
+  void aggregatedClusterRolesCanBeOff() {
+    assertThat(Chart.render("rbac:\n  aggregateClusterRoles: false\n").ofType(ClusterRole.class))
+        .extracting(r -> r.getMetadata().getName())
+        .containsExactly(Chart.RELEASE);
+  }
+
+  @Test
+  void rbacCreateFalseRendersNoRbacAtAll() {
+    for (String mode : List.of("", "watchNamespaces: [team-a]\n")) {
+      Manifests manifests = Chart.render(mode + "rbac:\n  create: false\n");
+
+      assertThat(manifests.kinds())
+          .doesNotContain("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")
+          .contains("Deployment", "ServiceAccount");
+    }
+  }
+
+  @Test
+  void imageDigestReplacesTheTag() {
+    String digest = "sha256:" + "0123456789abcdef".repeat(4);
+    Container container =
+        operatorContainer(
+            Chart.render("image:\n  tag: 9.9.9\n  digest: " + digest + "\n")
+                .single(Deployment.class));
+
+    assertThat(container.getImage()).isEqualTo("ghcr.io/dps-operator/dps-operator@" + digest);
+  }
+
+  @Test
+  void topologySpreadConstraintsSelectTheOperatorPodsUnlessTheySayOtherwise() {
+    Deployment deployment =
+        Chart.render(
+                """
+                topologySpreadConstraints:
+                  - maxSkew: 1
+                    topologyKey: topology.kubernetes.io/zone
+                    whenUnsatisfiable: ScheduleAnyway
+                  - maxSkew: 2
+                    topologyKey: kubernetes.io/hostname
+                    whenUnsatisfiable: DoNotSchedule
+                    labelSelector:
+                      matchLabels:
+                        example.com/tier: control
+                """)
+            .single(Deployment.class);
+
+    var constraints = deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints();
+    assertThat(constraints).hasSize(2);
+    assertThat(constraints.get(0).getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+    assertThat(constraints.get(0).getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+    assertThat(constraints.get(0).getLabelSelector().getMatchLabels())
+        .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(constraints.get(1).getMaxSkew()).isEqualTo(2);
+    assertThat(constraints.get(1).getLabelSelector().getMatchLabels())
+        .containsExactly(Map.entry("example.com/tier", "control"));
+    assertThat(
+            Chart.render()
+                .single(Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getTopologySpreadConstraints())
+        .isNullOrEmpty();
+  }
+
+  @Test
+  void networkPolicyAdmitsTheHttpPortAndTheListedEgress() {
+    assertThat(Chart.render().ofType(NetworkPolicy.class)).isEmpty();
+    Manifests manifests =
+        Chart.render(
+            """
+            networkPolicy:
+              enabled: true
+              metricsFrom:
+                - namespaceSelector:
+                    matchLabels:
+                      kubernetes.io/metadata.name: monitoring
+            """);
+
+    NetworkPolicy policy = manifests.single(NetworkPolicy.class);
+    Deployment deployment = manifests.single(Deployment.class);
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+        .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+    assertThat(policy.getSpec().getIngress())
+        .singleElement()
+        .satisfies(
+            rule -> {
+              assertThat(rule.getPorts())
+                  .singleElement()
+                  .satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("http-metrics"));
+              assertThat(rule.getFrom())
+                  .singleElement()
+                  .satisfies(
+                      peer ->
+                          assertThat(peer.getNamespaceSelector().getMatchLabels())
+                              .containsEntry("kubernetes.io/metadata.name", "monitoring"));
+            });
+    assertThat(
+            policy.getSpec().getEgress().stream()
+                .flatMap(rule -> rule.getPorts().stream())
+                .map(p -> p.getPort().getIntVal() + "/" + p.getProtocol()))
+        .containsExactlyInAnyOrder("53/UDP", "53/TCP", "443/TCP", "6443/TCP");
+    // The container port the policy names exists.
+    assertThat(operatorContainer(deployment).getPorts())
+        .extracting(p -> p.getName())
+        .contains("http-metrics");
+  }
+
+  @Test
+  void serviceMonitorGoesToItsNamespaceAndIsSkippedWithoutItsCrd() {
+    Manifests manifests =
+        Chart.render("metrics:\n  serviceMonitor:\n    enabled: true\n    namespace: monitoring\n");
+    HasMetadata monitor = manifests.ofKind("ServiceMonitor").get(0);
+    assertThat(monitor.getMetadata().getNamespace()).isEqualTo("monitoring");
+    Map<String, Object> namespaceSelector =
+        ((GenericKubernetesResource) monitor).get("spec", "namespaceSelector");
+    assertThat(namespaceSelector).containsEntry("matchNames", List.of(Chart.NAMESPACE));
+    assertThat(
+            (Boolean)
+                ((GenericKubernetesResource) monitor).get("spec", "endpoints", 0, "honorLabels"))
+        .isTrue();
+
+    // helm template knows no monitoring.coreos.com API, like a cluster without the CRD.
+    assertThat(
+            Chart.render(
+                    "metrics:\n  serviceMonitor:\n    enabled: true\n    skipWhenCrdAbsent: true\n")
+                .ofKind("ServiceMonitor"))
+        .isEmpty();
+  }
+
+  @Test
+  void prometheusRuleShipsTheDocumentedAlerts() throws Exception {
+    assertThat(Chart.render().ofKind("PrometheusRule")).isEmpty();
+    Manifests manifests =
+        Chart.render(
+            """
+            metrics:
+              prometheusRule:
+                enabled: true
+                labels:
+                  release: kube-prometheus-stack
+            """);
+
+    GenericKubernetesResource rule =
+        (GenericKubernetesResource) manifests.ofKind("PrometheusRule").get(0);
+    assertThat(rule.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
+    assertThat(rule.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
+    assertThat(rule.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+    Object shipped =
+        new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            .readValue(Chart.DIR.resolve("files/prometheus-alerts.yaml").toFile(), Map.class)
+            .get("groups");
+    assertThat((Object) rule.get("spec", "groups")).isEqualTo(shipped);
+    // docs/metrics.md shows the same file, verbatim.
+    assertThat(Manifests.read(Manifests.ROOT.resolve("docs/metrics.md")))
+        .contains(Manifests.read(Chart.DIR.resolve("files/prometheus-alerts.yaml")));
+    List<Map<String, Object>> rules = rule.get("spec", "groups", 0, "rules");
+    assertThat(rules)
+        .extracting(r -> r.get("alert"))
+        .contains(
+            "DpsOperatorResourceNotReady",
+            "DpsOperatorDpsThrottled",
+            "DpsOperatorCertificateExpiringSoon");
+    assertThat(
+            Chart.render(
+                    "metrics:\n  prometheusRule:\n    enabled: true\n    skipWhenCrdAbsent: true\n")
+                .ofKind("PrometheusRule"))
+        .isEmpty();
+  }
+
+  static Stream<Arguments> modes() {
+    return Stream.of(
+        Arguments.of("defaults", ""),
+        Arguments.of("namespaced", "watchNamespaces: [team-a, team-b]\n"),
+        Arguments.of("no CRDs, no RBAC", "crds:\n  enabled: false\nrbac:\n  create: false\n"),
+        Arguments.of(
+            "everything on",
+            """
+            replicaCount: 2
+            image:
+              digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+            topologySpreadConstraints:
+              - maxSkew: 1
+                topologyKey: topology.kubernetes.io/zone
+                whenUnsatisfiable: ScheduleAnyway
+            networkPolicy:
+              enabled: true
+            podDisruptionBudget:
+              enabled: true
+            metrics:
+              serviceMonitor:
+                enabled: true
+                namespace: monitoring
+              prometheusRule:
+                enabled: true
+            """));
+  }
+
+  /** helm lint --strict with the chart's values.yaml replaced by each mode's. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("modes")
+  void lintsCleanInEveryMode(String mode, String values, @TempDir Path temp) throws Exception {
+    Path chart = Chart.copyWithValues(temp, values);
+
+    LintResult result = new Helm(chart).lint().strict().call();
+
+    assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
+    assertThat(result.getMessages())
+        .noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+  }
+
   /** Each value that maps to an operator setting, set to something other than its default. */
   static Stream<Arguments> settings() {
     return Stream.of(
@@ -467,7 +754,11 @@ class HelmChartTest {
         metrics:
           serviceMonitor:
             enabled: true
+          prometheusRule:
+            enabled: true
         podDisruptionBudget:
+          enabled: true
+        networkPolicy:
           enabled: true
         embeddedDps: true
         """;
@@ -479,6 +770,9 @@ class HelmChartTest {
             .noneMatch(v -> CONNECTION_STRING.matcher(v).find());
       }
       for (HasMetadata object : manifests.all()) {
+        if (object.getKind().equals("CustomResourceDefinition")) {
+          continue; // Field descriptions show the formats ("-----BEGIN ..."), never a value.
+        }
         assertThat(io.fabric8.kubernetes.client.utils.Serialization.asYaml(object))
             .doesNotContainPattern(CONNECTION_STRING);
       }

@@ -79,7 +79,7 @@ class KustomizeBaseTest {
     String serviceAccount = manifests.single(ServiceAccount.class).getMetadata().getName();
     assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
         .isEqualTo(serviceAccount);
-    assertWatchRules(manifests.single(ClusterRole.class).getRules());
+    assertWatchRules(manifests.named(ClusterRole.class, "dps-operator").getRules());
     assertOperatorNamespaceRules(manifests.single(Role.class).getRules(), "dps-connection");
     ClusterRoleBinding clusterBinding = manifests.single(ClusterRoleBinding.class);
     assertThat(clusterBinding.getSubjects())
@@ -109,8 +109,8 @@ class KustomizeBaseTest {
     Manifests base = Manifests.parseFiles(ownFiles());
     Manifests chart = Chart.render();
 
-    assertThat(Manifests.summarize(base.single(ClusterRole.class).getRules()))
-        .isEqualTo(Manifests.summarize(chart.single(ClusterRole.class).getRules()));
+    assertThat(Manifests.summarize(base.named(ClusterRole.class, "dps-operator").getRules()))
+        .isEqualTo(Manifests.summarize(chart.named(ClusterRole.class, Chart.RELEASE).getRules()));
     assertThat(Manifests.summarize(base.single(Role.class).getRules()))
         .isEqualTo(Manifests.summarize(chart.single(Role.class).getRules()));
     assertThat(env(operatorContainer(base.single(Deployment.class))))
@@ -212,7 +212,7 @@ class KustomizeBaseTest {
     }
   }
 
-  private static boolean kubectlAvailable() {
+  static boolean kubectlAvailable() {
     try {
       Process p =
           new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();

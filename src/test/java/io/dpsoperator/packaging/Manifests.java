@@ -85,6 +85,14 @@ final class Manifests {
     return found.get(0);
   }
 
+  /** The one object of a type with a name. */
+  <T extends HasMetadata> T named(Class<T> type, String name) {
+    List<T> found =
+        ofType(type).stream().filter(o -> name.equals(o.getMetadata().getName())).toList();
+    assertThat(found).as("exactly one %s named %s", type.getSimpleName(), name).hasSize(1);
+    return found.get(0);
+  }
+
   Set<String> kinds() {
     return objects.stream()
         .map(HasMetadata::getKind)
@@ -224,6 +232,53 @@ final class Manifests {
     PolicyRule secrets =
         rules.stream().filter(r -> r.getResources().contains("secrets")).findFirst().orElseThrow();
     assertThat(secrets.getResourceNames()).containsExactly(connectionSecret);
+  }
+
+  /** The plural names of the project's kinds, from CRDs (rendered or committed). */
+  static Set<String> plurals(List<? extends HasMetadata> crds) {
+    return crds.stream()
+        .map(o -> o.getMetadata().getName())
+        .map(n -> n.substring(0, n.indexOf('.')))
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /**
+   * ClusterRoles for people, aggregated into Kubernetes' default roles: whoever has view reads
+   * every kind, whoever has edit or admin also writes it (never its status).
+   */
+  static void assertAggregatedToDefaultRoles(
+      List<io.fabric8.kubernetes.api.model.rbac.ClusterRole> roles, Set<String> plurals) {
+    String aggregate = "rbac.authorization.k8s.io/aggregate-to-";
+    Map<String, Set<String>> verbsByRole = new LinkedHashMap<>();
+    for (var role : roles) {
+      for (String defaultRole : List.of("view", "edit", "admin")) {
+        if ("true".equals(role.getMetadata().getLabels().get(aggregate + defaultRole))) {
+          for (var entry : summarize(role.getRules()).entrySet()) {
+            verbsByRole
+                .computeIfAbsent(defaultRole + " " + entry.getKey(), k -> new TreeSet<>())
+                .addAll(entry.getValue());
+          }
+        }
+      }
+    }
+    Set<String> read = Set.of("get", "list", "watch");
+    Set<String> write = Set.of("create", "delete", "deletecollection", "patch", "update");
+    for (String plural : plurals) {
+      String resource = "dpsoperator.io/" + plural;
+      assertThat(verbsByRole.get("view " + resource)).as("view %s", plural).isEqualTo(read);
+      for (String role : List.of("edit", "admin")) {
+        assertThat(verbsByRole.get(role + " " + resource))
+            .as("%s %s", role, plural)
+            .containsAll(read)
+            .containsAll(write);
+        assertThat(verbsByRole.getOrDefault(role + " " + resource + "/status", Set.of()))
+            .as("%s %s/status", role, plural)
+            .doesNotContain("update", "patch");
+      }
+    }
+    assertThat(verbsByRole.keySet())
+        .as("the aggregated roles grant nothing beyond this project's kinds")
+        .allMatch(k -> k.contains(" dpsoperator.io/"));
   }
 
   /** group/resource to verbs; no wildcards allowed anywhere. */

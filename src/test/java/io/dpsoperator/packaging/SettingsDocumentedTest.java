@@ -100,6 +100,30 @@ class SettingsDocumentedTest {
         .containsExactlyInAnyOrderElementsOf(keys);
   }
 
+  /** Every property of values.schema.json, at every depth, says what it is. */
+  @Test
+  void everySchemaPropertyHasADescription() throws IOException {
+    JsonNode schema = new ObjectMapper().readTree(Chart.DIR.resolve("values.schema.json").toFile());
+    List<String> undescribed = new ArrayList<>();
+    collectUndescribed("", schema, undescribed);
+
+    assertThat(undescribed).isEmpty();
+  }
+
+  private static void collectUndescribed(String prefix, JsonNode schema, List<String> found) {
+    schema
+        .path("properties")
+        .fields()
+        .forEachRemaining(
+            field -> {
+              String key = prefix + field.getKey();
+              if (field.getValue().path("description").asText().isBlank()) {
+                found.add(key);
+              }
+              collectUndescribed(key + ".", field.getValue(), found);
+            });
+  }
+
   private static void collectKeys(
       String prefix, JsonNode values, JsonNode schema, List<String> keys) {
     values

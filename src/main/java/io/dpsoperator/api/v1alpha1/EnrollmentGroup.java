@@ -1,5 +1,6 @@
 package io.dpsoperator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.dpsoperator.api.v1alpha1.tolerant.TolerantSpecDeserializer;
@@ -14,6 +15,8 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A DPS enrollment group: a fleet of devices sharing a signing certificate or a group key. */
+@JsonClassDescription(
+    "A DPS enrollment group: a fleet of devices sharing a signing certificate or a group key.")
 @Group(IndividualEnrollment.GROUP)
 @Version(IndividualEnrollment.VERSION)
 @ShortNames("dpseg")

@@ -1,5 +1,6 @@
 package io.dpsoperator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.dpsoperator.api.v1alpha1.tolerant.TolerantSpecDeserializer;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /** A DPS individual enrollment: one device admitted by its own attestation. */
+@JsonClassDescription("A DPS individual enrollment: one device admitted by its own attestation.")
 @Group(IndividualEnrollment.GROUP)
 @Version(IndividualEnrollment.VERSION)
 @ShortNames("dpsie")

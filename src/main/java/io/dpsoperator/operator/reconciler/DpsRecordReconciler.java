@@ -13,6 +13,7 @@ import io.dpsoperator.operator.CertificateExpiryGauges;
 import io.dpsoperator.operator.DpsConnections;
 import io.dpsoperator.operator.EventRecorder;
 import io.dpsoperator.operator.OperatorConfig;
+import io.dpsoperator.operator.ReadinessGauges;
 import io.dpsoperator.operator.engine.RecordEngine;
 import io.dpsoperator.operator.secrets.GeneratedKeysSecret;
 import io.dpsoperator.operator.secrets.ObjectRef;
@@ -67,6 +68,7 @@ public abstract class DpsRecordReconciler<
   protected final Clock clock;
   private final RecordEngine<P, R> engine;
   private final CertificateExpiryGauges certificateGauges;
+  private final ReadinessGauges readiness;
   private volatile ReferencedObjects<P> referenced;
 
   protected DpsRecordReconciler(
@@ -87,7 +89,10 @@ public abstract class DpsRecordReconciler<
             config.queryPageSize(),
             config.requestTimeout().multipliedBy(2));
     connections.onRetire(engine::retire);
-    this.certificateGauges = new CertificateExpiryGauges(meters, getClass().getSimpleName());
+    // kind label: the resource's kind (IndividualEnrollment), as on the readiness gauge.
+    this.certificateGauges =
+        new CertificateExpiryGauges(meters, getClass().getSimpleName().replace("Reconciler", ""));
+    this.readiness = new ReadinessGauges(meters);
   }
 
   // What each kind supplies.
@@ -157,8 +162,12 @@ public abstract class DpsRecordReconciler<
     Optional<UnreadableSpec> unreadable = UnreadableSpecReport.of(resource);
     if (unreadable.isPresent()) {
       untrack(ResourceID.fromResource(resource));
-      return new UnreadableSpecReport(events, clock)
-          .report(resource, copyStatus(resource, context), unreadable.get(), context);
+      S status = copyStatus(resource, context);
+      UpdateControl<P> control =
+          new UnreadableSpecReport(events, clock)
+              .report(resource, status, unreadable.get(), context);
+      readiness.update(resource, status);
+      return control;
     }
     S before = resource.getStatus();
     S status = copyStatus(resource, context);
@@ -200,7 +209,7 @@ public abstract class DpsRecordReconciler<
                 + " in "
                 + status.getDpsHost()
                 + " was left in place";
-        LOG.info("{} id={}", message, id);
+        LOG.atInfo().addKeyValue("id", id).log("{}", message);
         events.warning(resource, Reasons.MOVED_DPS, message);
         lastEtag = null;
         lastHash = null;
@@ -220,7 +229,7 @@ public abstract class DpsRecordReconciler<
         return UpdateControl.<P>noUpdate().rescheduleAfter(resyncInterval());
       }
       for (RecordEngine.Change change : outcome.changes()) {
-        LOG.info("{} id={}", change.message(), id);
+        LOG.atInfo().addKeyValue("id", id).log("{}", change.message());
         events.normal(resource, change.reason(), change.message());
       }
       // Recorded before anything else can fail, so that deletion knows the record is managed. A
@@ -322,6 +331,7 @@ public abstract class DpsRecordReconciler<
         resource.getMetadata().getGeneration(),
         clock.instant());
     status.setObservedGeneration(resource.getMetadata().getGeneration());
+    readiness.update(resource, status);
     if (sameStatus(resource.getStatus(), status, context)) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
@@ -334,6 +344,7 @@ public abstract class DpsRecordReconciler<
     DeleteControl control = cleanupRecord(resource, context);
     if (control.isRemoveFinalizer()) {
       forget(resource);
+      readiness.remove(resource);
     }
     return control;
   }
@@ -374,7 +385,7 @@ public abstract class DpsRecordReconciler<
       // A bulk delete: 404 means already gone.
       engine.delete(client, id);
       deleteRelated(resource, client);
-      LOG.info("Deleted DPS {} id={}", kindLabel(), id);
+      LOG.atInfo().addKeyValue("id", id).log("Deleted DPS {}", kindLabel());
       events.normal(resource, Reasons.DELETED, "Deleted DPS " + kindLabel() + " " + id);
       untrack(rid);
       return DeleteControl.defaultDelete();
@@ -485,7 +496,7 @@ public abstract class DpsRecordReconciler<
       P resource, S status, String reason, String message, Long generation, Instant now) {
     boolean changed = Conditions.setReady(status, false, reason, message, generation, now);
     if (changed) {
-      LOG.info("Sync failed reason={} message={}", reason, message);
+      LOG.atInfo().addKeyValue("reason", reason).log("Sync failed: {}", message);
       events.warning(resource, reason, message);
     }
   }
@@ -548,6 +559,7 @@ public abstract class DpsRecordReconciler<
             return r;
           });
     }
+    readiness.update(resource, status);
     return UpdateControl.<P>noUpdate().rescheduleAfter(resyncInterval());
   }
 

@@ -13,9 +13,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every {@code @JsonPropertyDescription} of the model (which becomes the CRD description and {@code
- * kubectl explain}) says the same as the Javadoc above it, and every field of a spec or status
- * class has one.
+ * Every {@code @JsonPropertyDescription} and {@code @JsonClassDescription} of the model (which
+ * becomes the CRD description and {@code kubectl explain}) says the same as the Javadoc above it,
+ * and every field of a spec or status class has one.
  */
 class DescriptionsMirrorJavadocTest {
   private static final Path MODEL = Path.of("src/main/java/io/dpsoperator/api/v1alpha1");
@@ -27,7 +27,7 @@ class DescriptionsMirrorJavadocTest {
           Pattern.DOTALL);
 
   private static final Pattern DESCRIPTION =
-      Pattern.compile("@JsonPropertyDescription\\(\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*\\)");
+      Pattern.compile("@Json(?:Property|Class)Description\\(\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*\\)");
 
   private static final Pattern FIELD =
       Pattern.compile("\\n  private (?!static)[\\w<>, ]+ (\\w+)( = [^;]+)?;");
