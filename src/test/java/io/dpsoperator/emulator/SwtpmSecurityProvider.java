@@ -183,10 +183,17 @@ final class SwtpmSecurityProvider extends SecurityProviderTpm {
         new byte[0],
         new byte[0],
         0);
-    byte[] innerWrapKey =
-        tpm._withSessions(TPM_HANDLE.pwSession(new byte[0]), session.handle)
-            .ActivateCredential(
-                SRK_HANDLE, EK_HANDLE, credential.credential, credentialSeed.secret);
+    byte[] innerWrapKey;
+    try {
+      innerWrapKey =
+          tpm._withSessions(TPM_HANDLE.pwSession(new byte[0]), session.handle)
+              .ActivateCredential(
+                  SRK_HANDLE, EK_HANDLE, credential.credential, credentialSeed.secret);
+    } finally {
+      // Unlike the provider, which leaves it to /dev/tpmrm0 to flush at process end: the TPM
+      // holds only three sessions, and tests activate many times on one connection.
+      tpm._allowErrors().FlushContext(session.handle);
+    }
     TPMT_SYM_DEF_OBJECT inner =
         new TPMT_SYM_DEF_OBJECT(TPM_ALG_ID.AES, innerWrapKey.length * 8, TPM_ALG_ID.CFB);
 
