@@ -22,7 +22,7 @@ import org.awaitility.Awaitility;
  * its state in a temporary directory. Tests that need it skip when swtpm is not installed; {@code
  * .ci/run} installs it.
  */
-final class Swtpm implements AutoCloseable {
+public final class Swtpm implements AutoCloseable {
   private final Process process;
   private final Path state;
   private final int port;
@@ -34,7 +34,7 @@ final class Swtpm implements AutoCloseable {
   }
 
   /** True if {@code swtpm} is on the PATH. */
-  static boolean installed() {
+  public static boolean installed() {
     String path = System.getenv("PATH");
     if (path == null) {
       return false;
@@ -44,7 +44,7 @@ final class Swtpm implements AutoCloseable {
   }
 
   /** Starts a fresh TPM (skips the calling test when swtpm is not installed). */
-  static Swtpm start() throws IOException {
+  public static Swtpm start() throws IOException {
     assumeTrue(
         installed(),
         "swtpm is not installed (apt-get install swtpm): the TPM attestation tests need a TPM");
@@ -89,7 +89,7 @@ final class Swtpm implements AutoCloseable {
   }
 
   /** The command port; the control port is the next one. */
-  int port() {
+  public int port() {
     return port;
   }
 

@@ -46,7 +46,7 @@ import tss.tpm.TPM_SE;
  * under the SRK, persisting the identity key, decrypting the extra data with a TPM AES key, and
  * signing with TPM2_HMAC.
  */
-final class SwtpmSecurityProvider extends SecurityProviderTpm {
+public final class SwtpmSecurityProvider extends SecurityProviderTpm {
   private static final TPM_HANDLE SRK_HANDLE = TPM_HANDLE.persistent(0x00000001);
   private static final TPM_HANDLE EK_HANDLE = TPM_HANDLE.persistent(0x00010001);
   private static final TPM_HANDLE ID_KEY_HANDLE = TPM_HANDLE.persistent(0x00000100);
@@ -71,7 +71,7 @@ final class SwtpmSecurityProvider extends SecurityProviderTpm {
    *
    * @param registrationId the registration id, or null for the SDK's default (derived from the EK)
    */
-  SwtpmSecurityProvider(Tpm tpm, String registrationId, SSLContext ssl) {
+  public SwtpmSecurityProvider(Tpm tpm, String registrationId, SSLContext ssl) {
     this.tpm = tpm;
     this.registrationId = registrationId;
     this.ssl = ssl;
@@ -110,7 +110,7 @@ final class SwtpmSecurityProvider extends SecurityProviderTpm {
   }
 
   /** A connection to the software TPM over the TPM simulator protocol. */
-  static Tpm connect(Swtpm swtpm) {
+  public static Tpm connect(Swtpm swtpm) {
     return TpmFactory.remoteTpm("127.0.0.1", swtpm.port());
   }
 
@@ -152,7 +152,7 @@ final class SwtpmSecurityProvider extends SecurityProviderTpm {
   }
 
   /** The extra data of the last activation, as the TPM decrypted it. */
-  byte[] decryptedExtraData() {
+  public byte[] decryptedExtraData() {
     return decryptedExtraData;
   }
 
