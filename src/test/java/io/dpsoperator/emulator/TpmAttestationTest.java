@@ -188,6 +188,45 @@ class TpmAttestationTest {
   }
 
   @Test
+  void aDisabledTpmEnrollmentAnswersTheChallengeThenDisabled() throws Exception {
+    String id = "tpm-disabled";
+    Resp created =
+        client.service(
+            "PUT",
+            "/enrollments/" + id,
+            Map.of(
+                "provisioningStatus",
+                "disabled",
+                "attestation",
+                Map.of(
+                    "type",
+                    "tpm",
+                    "tpm",
+                    Map.of("endorsementKey", b64(device.getEndorsementKey())))));
+    assertThat(created.status()).as(created.toString()).isEqualTo(200);
+    Map<String, Object> body = tpmBody(id, device.getEndorsementKey(), device.getStorageRootKey());
+    Resp challenge = client.register(id, null, body);
+    assertThat(challenge.status()).isEqualTo(401);
+    device.activateIdentityKey(
+        Base64.getDecoder().decode(challenge.json().get("authenticationKey").asText()));
+    String sas = tpmSas(id);
+    Resp registered = client.device("PUT", "/registrations/" + id + "/register", sas, body);
+    assertThat(registered.status()).as(registered.toString()).isEqualTo(202);
+    String op = registered.json().get("operationId").asText();
+    Resp[] last = new Resp[1];
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              last[0] =
+                  client.device("GET", "/registrations/" + id + "/operations/" + op, sas, null);
+              return last[0].status() != 202;
+            });
+    assertThat(last[0].json().get("status").asText()).isEqualTo("disabled");
+  }
+
+  @Test
   void anEndorsementKeyThatIsNotEnrolledGetsNoChallenge() throws Exception {
     String id = "tpm-other-ek";
     // a valid TPM public area, but another key: the device's SRK
