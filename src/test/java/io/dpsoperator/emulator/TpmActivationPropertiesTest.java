@@ -132,7 +132,7 @@ class TpmActivationPropertiesTest {
   }
 
   @Property(tries = 100)
-  void truncatedOrAlteredPublicAreasAreRefusedWithAReason(
+  void truncatedPublicAreasAreRefusedWithAReason(
       @ForAll("keyIndex") int k, @ForAll @IntRange(min = 0, max = 300) int cut) {
     byte[] wire = new TPM2B_PUBLIC(storageKey(KEYS[k], new byte[0], true)).toTpm();
     byte[] truncated = Arrays.copyOf(wire, Math.min(cut, wire.length - 1));
