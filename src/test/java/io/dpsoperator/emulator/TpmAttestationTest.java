@@ -243,6 +243,32 @@ class TpmAttestationTest {
     assertThat(r.json().hasNonNull("timestampUtc")).isTrue();
     assertThat(r.json().has("authenticationKey")).isFalse();
 
+    // The right EK, but the enrollment names another storage root key.
+    String srkId = "tpm-other-srk";
+    assertThat(
+            client
+                .service(
+                    "PUT",
+                    "/enrollments/" + srkId,
+                    Map.of(
+                        "attestation",
+                        Map.of(
+                            "type",
+                            "tpm",
+                            "tpm",
+                            Map.of(
+                                "endorsementKey",
+                                b64(device.getEndorsementKey()),
+                                "storageRootKey",
+                                b64(device.getEndorsementKey())))))
+                .status())
+        .isEqualTo(200);
+    Resp otherSrk =
+        client.register(
+            srkId, null, tpmBody(srkId, device.getEndorsementKey(), device.getStorageRootKey()));
+    assertThat(otherSrk.status()).isEqualTo(401);
+    assertThat(otherSrk.json().has("authenticationKey")).isFalse();
+
     Resp unknown =
         client.register(
             "tpm-not-enrolled",
