@@ -73,7 +73,7 @@ public final class Swtpm implements AutoCloseable {
         Awaitility.await()
             .atMost(Duration.ofSeconds(10))
             .pollInterval(Duration.ofMillis(50))
-            .until(() -> !p.isAlive() || listening(port));
+            .until(() -> !p.isAlive() || (listening(port) && listening(port + 1)));
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         p.destroyForcibly();
         last = new IOException("swtpm did not listen on port " + port);
@@ -95,7 +95,7 @@ public final class Swtpm implements AutoCloseable {
 
   private static boolean listening(int port) {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port + 1), 200);
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
       return true;
     } catch (IOException e) {
       return false;
