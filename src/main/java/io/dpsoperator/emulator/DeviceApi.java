@@ -44,6 +44,7 @@ final class DeviceApi {
   private final Duration assignmentDelay;
   private final Map<String, Operation> operations = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  private final TpmChallenges tpm;
 
   DeviceApi(
       EmulatorConfig config,
@@ -56,6 +57,7 @@ final class DeviceApi {
     this.allocator = allocator;
     this.registrationLimiter = registrationLimiter;
     this.assignmentDelay = assignmentDelay;
+    this.tpm = new TpmChallenges(config.idScope());
   }
 
   static boolean handles(List<String> segments) {
@@ -108,6 +110,14 @@ final class DeviceApi {
     }
     EnrollmentCodec.validateId(registrationId, "registrationId");
     JsonNode payload = payload(body);
+    if (TpmChallenges.wantsChallenge(body, r.header("Authorization"))) {
+      ObjectNode individual;
+      synchronized (state) {
+        ObjectNode stored = state.enrollments.get(key(registrationId));
+        individual = stored == null ? null : stored.deepCopy();
+      }
+      return tpm.challenge(registrationId, body.get("tpm"), individual);
+    }
     Match match = authenticate(r, registrationId, body);
     Registration previous;
     synchronized (state) {
@@ -241,24 +251,11 @@ final class DeviceApi {
 
   // ---------------------------------------------------------------- authentication
 
-  private static ApiException tpmUnsupported() {
-    return ApiException.badRequest(
-        "TPM attestation is not supported by the DPS emulator: it does not perform the TPM nonce"
-            + " challenge. Use a symmetric key or an X.509 certificate.");
-  }
-
   Match authenticate(Request r, String registrationId, JsonNode body) {
-    if (body != null && Json.present(body, "tpm")) {
-      throw tpmUnsupported();
-    }
     String authorization = r.header("Authorization");
     List<X509Certificate> certs = authorization == null ? r.peerCertificates() : List.of();
     synchronized (state) {
       ObjectNode individual = state.enrollments.get(key(registrationId));
-      if (individual != null
-          && "tpm".equals(individual.path("attestation").path("type").asText())) {
-        throw tpmUnsupported();
-      }
       if (authorization != null) {
         return sasMatch(authorization, registrationId, individual);
       }
@@ -284,6 +281,12 @@ final class DeviceApi {
     }
     if (token.se() < config.clock().instant().getEpochSecond()) {
       throw ApiException.unauthorized("token expired at se=" + token.se());
+    }
+    if (individual != null && TpmChallenges.isTpm(individual)) {
+      ObjectNode result = tpm.verify(token, registrationId, individual);
+      if (result != null) {
+        return new Match(individual, false, null, disabled(individual), result, tpmContext());
+      }
     }
     if (individual != null) {
       JsonNode keys = individual.path("attestation").path("symmetricKey");
@@ -326,6 +329,12 @@ final class DeviceApi {
   private static ObjectNode symmetricContext() {
     ObjectNode ctx = Json.object();
     ctx.putObject("symmetricKey");
+    return ctx;
+  }
+
+  private static ObjectNode tpmContext() {
+    ObjectNode ctx = Json.object();
+    ctx.putObject("tpm");
     return ctx;
   }
 

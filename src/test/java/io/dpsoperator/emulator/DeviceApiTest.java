@@ -322,7 +322,7 @@ class DeviceApiTest {
   }
 
   @Test
-  void tpmRegistrationsAreRefusedClearly() {
+  void tpmKeysThatAreNotTpmPublicAreasAreABadRequest() {
     String ek = java.util.Base64.getEncoder().encodeToString(new byte[64]);
     put(
         "/enrollments/tpm-dev",
@@ -338,7 +338,15 @@ class DeviceApiTest {
                 "tpm",
                 Map.of("endorsementKey", ek, "storageRootKey", ek)));
     assertThat(r.status()).isEqualTo(400);
-    assertThat(r.json().get("message").asText()).contains("TPM").contains("not supported");
+    assertThat(r.json().get("message").asText())
+        .contains("tpm.endorsementKey")
+        .contains("TPM2B_PUBLIC");
+
+    // Without a challenge first, no SAS is accepted for a TPM enrollment.
+    String someKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    Resp sas = client.register("tpm-dev", someKey, null);
+    assertThat(sas.status()).isEqualTo(401);
+    assertThat(sas.json().get("errorCode").asInt()).isEqualTo(401002);
   }
 
   @Test
