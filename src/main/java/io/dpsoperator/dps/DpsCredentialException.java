@@ -14,7 +14,8 @@ public final class DpsCredentialException extends DpsException {
   private final AuthFailure failure;
   private final boolean retryable;
 
-  DpsCredentialException(String operation, DpsAuthenticationException cause) {
+  /** The failure of {@code operation} whose credential failed with {@code cause}. */
+  public DpsCredentialException(String operation, DpsAuthenticationException cause) {
     super(operation, 0, null, null, "DPS " + operation + " not sent: " + cause.getMessage(), cause);
     this.failure = cause.failure();
     this.retryable = cause.isRetryable();
