@@ -192,7 +192,7 @@ final class EntraIssuer {
               + " 'client_secret'");
     }
     String scope = f.get("scope");
-    if (!DPS_SCOPE.equals(scope)) {
+    if (!isDpsScope(scope)) {
       return error(
           400,
           "invalid_scope",
@@ -301,6 +301,22 @@ final class EntraIssuer {
     body.put("ext_expires_in", lifetime);
     body.put("access_token", token);
     return Response.of(200, body).header("Cache-Control", "no-store");
+  }
+
+  /**
+   * Whether {@code scope} asks for DPS: {@value #DPS_SCOPE}, optionally beside the OpenID scopes
+   * that MSAL adds to every request ({@code openid profile offline_access}) and Entra ID ignores in
+   * the client-credentials grant.
+   */
+  static boolean isDpsScope(String scope) {
+    if (scope == null) {
+      return false;
+    }
+    List<String> asked =
+        java.util.Arrays.stream(scope.trim().split("\\s+"))
+            .filter(x -> !Set.of("openid", "profile", "offline_access").contains(x))
+            .toList();
+    return asked.equals(List.of(DPS_SCOPE));
   }
 
   private Response error(int status, String error, int code, String description) {

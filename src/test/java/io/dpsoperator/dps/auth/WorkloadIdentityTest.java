@@ -419,6 +419,44 @@ class WorkloadIdentityTest {
         .isEqualTo(TOKEN_LIFETIME.toSeconds());
   }
 
+  @Test
+  void theTokenEndpointTakesMsalsScopeListAndRefusesOtherResources() throws Exception {
+    String assertion = Files.readString(tokenFile);
+    for (var scope :
+        List.of(
+            "openid profile offline_access https://azure-devices-provisioning.net/.default",
+            "https://management.azure.com/.default")) {
+      okhttp3.FormBody form =
+          new okhttp3.FormBody.Builder()
+              .add("grant_type", "client_credentials")
+              .add("client_id", CONTRIBUTOR)
+              .add(
+                  "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+              .add("client_assertion", assertion)
+              .add("scope", scope)
+              .build();
+      try (Response r =
+          trusting
+              .newCall(
+                  new Request.Builder()
+                      .url(dps.authorityHost() + TENANT + "/oauth2/v2.0/token")
+                      .post(form)
+                      .build())
+              .execute()) {
+        JsonNode body = json.readTree(r.body().string());
+        if (scope.startsWith("openid")) {
+          assertThat(r.code()).isEqualTo(200);
+          secrets.add(body.path("access_token").asText());
+          assertThat(body.path("token_type").asText()).isEqualTo("Bearer");
+        } else {
+          assertThat(r.code()).isEqualTo(400);
+          assertThat(body.path("error").asText()).isEqualTo("invalid_scope");
+          assertThat(body.path("error_codes").get(0).asInt()).isEqualTo(1002012);
+        }
+      }
+    }
+  }
+
   private Response rawGet(String path, String authorization) throws Exception {
     return trusting
         .newCall(
