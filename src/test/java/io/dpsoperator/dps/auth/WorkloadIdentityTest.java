@@ -62,7 +62,7 @@ class WorkloadIdentityTest {
   static final Duration TOKEN_LIFETIME = Duration.ofMinutes(10);
 
   private final FakeTime time = new FakeTime(Instant.parse("2026-12-02T10:00:00Z"));
-  private final TestOidcIssuer cluster = new TestOidcIssuer("https://oidc.cluster.test/abc123");
+  private static final TestOidcIssuer cluster = new TestOidcIssuer("https://oidc.cluster.test/abc123");
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   private final List<String> messages = new ArrayList<>();
   private final List<String> secrets = new ArrayList<>();
