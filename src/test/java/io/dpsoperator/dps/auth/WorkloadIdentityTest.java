@@ -62,7 +62,8 @@ class WorkloadIdentityTest {
   static final Duration TOKEN_LIFETIME = Duration.ofMinutes(10);
 
   private final FakeTime time = new FakeTime(Instant.parse("2026-12-02T10:00:00Z"));
-  private static final TestOidcIssuer cluster = new TestOidcIssuer("https://oidc.cluster.test/abc123");
+  private static final TestOidcIssuer CLUSTER =
+      new TestOidcIssuer("https://oidc.CLUSTER.test/abc123");
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   private final List<String> messages = new ArrayList<>();
   private final List<String> secrets = new ArrayList<>();
@@ -88,10 +89,10 @@ class WorkloadIdentityTest {
             .clock(time.clock())
             .entraTenant(TENANT)
             .entraTokenLifetime(TOKEN_LIFETIME)
-            .federatedIssuerKey(cluster.issuer(), cluster.publicKey())
-            .federatedCredential(CONTRIBUTOR, cluster.issuer(), SUBJECT, TestOidcIssuer.AUDIENCE)
-            .federatedCredential(READER, cluster.issuer(), SUBJECT, TestOidcIssuer.AUDIENCE)
-            .federatedCredential(NO_ROLE, cluster.issuer(), SUBJECT, TestOidcIssuer.AUDIENCE)
+            .federatedIssuerKey(CLUSTER.issuer(), CLUSTER.publicKey())
+            .federatedCredential(CONTRIBUTOR, CLUSTER.issuer(), SUBJECT, TestOidcIssuer.AUDIENCE)
+            .federatedCredential(READER, CLUSTER.issuer(), SUBJECT, TestOidcIssuer.AUDIENCE)
+            .federatedCredential(NO_ROLE, CLUSTER.issuer(), SUBJECT, TestOidcIssuer.AUDIENCE)
             .entraRole(CONTRIBUTOR, EntraRole.DATA_CONTRIBUTOR)
             .entraRole(READER, EntraRole.DATA_READER)
             .build()
@@ -120,7 +121,7 @@ class WorkloadIdentityTest {
 
   /** Writes a fresh service account token valid for {@code lifetime} into the token file. */
   private String rotate(Duration lifetime) throws Exception {
-    String token = cluster.token(SUBJECT, TestOidcIssuer.AUDIENCE, time.now(), lifetime);
+    String token = CLUSTER.token(SUBJECT, TestOidcIssuer.AUDIENCE, time.now(), lifetime);
     secrets.add(token);
     TestOidcIssuer.write(tokenFile, token);
     return token;
@@ -289,7 +290,7 @@ class WorkloadIdentityTest {
             + parts[2];
     // A token of the cluster issuer (right key shape, wrong issuer and audience) is no DPS token.
     String foreign =
-        cluster.token(
+        CLUSTER.token(
             SUBJECT, "https://azure-devices-provisioning.net", time.now(), Duration.ofHours(1));
     secrets.add(foreign);
     for (String bad : List.of(tampered, foreign, "not-a-jwt")) {
@@ -306,7 +307,7 @@ class WorkloadIdentityTest {
   @Test
   void anAssertionWithoutAMatchingFederatedCredentialIsATokenExchangeFailure() throws Exception {
     String other =
-        cluster.token(
+        CLUSTER.token(
             "system:serviceaccount:other:other",
             TestOidcIssuer.AUDIENCE,
             time.now(),
@@ -327,7 +328,7 @@ class WorkloadIdentityTest {
 
   @Test
   void anAssertionFromAnUntrustedKeyIsRefused() throws Exception {
-    TestOidcIssuer impostor = new TestOidcIssuer(cluster.issuer());
+    TestOidcIssuer impostor = new TestOidcIssuer(CLUSTER.issuer());
     String forged =
         impostor.token(SUBJECT, TestOidcIssuer.AUDIENCE, time.now(), Duration.ofHours(1));
     secrets.add(forged);
