@@ -90,4 +90,50 @@ class DpsClientConfigCredentialTest {
       assertThat(r.getHeader("Authorization")).isEqualTo("Bearer header.payload.signature");
     }
   }
+
+  @Test
+  void a401MakesTheCredentialDropItsCachedToken() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger invalidated =
+        new java.util.concurrent.atomic.AtomicInteger();
+    DpsCredential counting =
+        new DpsCredential() {
+          @Override
+          public String authorizationHeader() {
+            return "Bearer a.b.c";
+          }
+
+          @Override
+          public String type() {
+            return WORKLOAD_IDENTITY;
+          }
+
+          @Override
+          public void invalidate() {
+            invalidated.incrementAndGet();
+          }
+        };
+    try (MockWebServer server = new MockWebServer()) {
+      server.start();
+      server.enqueue(DpsFixtures.error(403, 403001, "t-1", "Forbidden"));
+      server.enqueue(DpsFixtures.error(401, 401002, "t-2", "Unauthorized"));
+      try (OkHttpDpsClient client =
+          new OkHttpDpsClient(
+              DpsClientConfig.builder("http://" + DpsFixtures.hostPort(server), counting)
+                  .allowHttp(true)
+                  .maxRetries(0)
+                  .build())) {
+        DpsException forbidden =
+            org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> client.getIndividualEnrollment("dev-1"), DpsException.class);
+        assertThat(forbidden.authFailure()).contains(io.dpsoperator.dps.auth.AuthFailure.FORBIDDEN);
+        assertThat(invalidated).hasValue(0);
+        DpsException unauthorized =
+            org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> client.getIndividualEnrollment("dev-1"), DpsException.class);
+        assertThat(unauthorized.authFailure())
+            .contains(io.dpsoperator.dps.auth.AuthFailure.UNAUTHORIZED);
+        assertThat(invalidated).hasValue(1);
+      }
+    }
+  }
 }
