@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Metrics and logs around a {@link DpsClient}: a timer {@code dps.client.requests} per operation
- * and outcome ({@code success}, {@code 4xx}, {@code 5xx}, {@code error}), counters {@code
- * dps.client.retries} and {@code dps.client.throttled} (from the delegate's {@link DpsCallListener}
- * events), and a DEBUG line per call with operation, status, tracking id and duration. No key,
- * token or signature is ever logged or tagged.
+ * and outcome ({@code success}, {@code 4xx}, {@code 5xx}, {@code credential}, {@code error}),
+ * counters {@code dps.client.retries} and {@code dps.client.throttled} (from the delegate's {@link
+ * DpsCallListener} events), and a DEBUG line per call with operation, status, tracking id and
+ * duration. No key, token or signature is ever logged or tagged.
  */
 public final class InstrumentedDpsClient implements DpsClient {
   private static final Logger LOG = LoggerFactory.getLogger(InstrumentedDpsClient.class);
@@ -216,7 +216,10 @@ public final class InstrumentedDpsClient implements DpsClient {
       return result;
     } catch (DpsException e) {
       long nanos = System.nanoTime() - start;
-      record(operation, outcome(e.status()), nanos);
+      record(
+          operation,
+          e instanceof DpsCredentialException ? "credential" : outcome(e.status()),
+          nanos);
       if (LOG.isDebugEnabled()) {
         LOG.debug(
             "Called DPS operation={} status={} errorCode={} trackingId={} durationMs={}"
