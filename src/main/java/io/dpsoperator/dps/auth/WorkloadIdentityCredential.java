@@ -180,11 +180,13 @@ public final class WorkloadIdentityCredential implements DpsCredential {
     if (token != null && now.isBefore(token.refreshAt())) {
       return token.accessToken();
     }
-    // Due for refresh: if another thread is exchanging already, use the still-valid token.
-    if (token != null && now.isBefore(token.expiresAt()) && !exchange.tryLock()) {
-      return token.accessToken();
-    }
-    if (!exchange.isHeldByCurrentThread()) {
+    if (token != null && now.isBefore(token.expiresAt())) {
+      // Due for refresh but still valid: if another thread is exchanging already, use it.
+      if (!exchange.tryLock()) {
+        return token.accessToken();
+      }
+    } else {
+      // No valid token: wait for the exchange in flight (bounded by the request timeout).
       exchange.lock();
     }
     try {
