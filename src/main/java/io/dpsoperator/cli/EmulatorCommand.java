@@ -2,6 +2,7 @@ package io.dpsoperator.cli;
 
 import io.dpsoperator.emulator.DpsEmulator;
 import io.dpsoperator.emulator.EmulatorRight;
+import io.dpsoperator.emulator.EntraRole;
 import io.dpsoperator.emulator.Faults;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -129,6 +130,39 @@ public final class EmulatorCommand implements Callable<Integer> {
       defaultValue = "8444")
   int adminPort;
 
+  @Option(
+      names = "--entra-tenant",
+      paramLabel = "TENANT",
+      description =
+          "Plays this Microsoft Entra ID tenant: token endpoint https://<host>/TENANT/oauth2/v2.0/token, OpenID configuration and keys, and Bearer tokens on the service API (default: none, SAS only).")
+  String entraTenant;
+
+  @Option(
+      names = "--federated-credential",
+      paramLabel = "CLIENT_ID,ISSUER,SUBJECT[,AUDIENCE]",
+      description =
+          "Federated identity credential of an app, repeatable: accepts service account tokens with this issuer and subject (e.g. system:serviceaccount:dps-operator:dps-operator); AUDIENCE defaults to api://AzureADTokenExchange.")
+  List<String> federatedCredentials = new ArrayList<>();
+
+  @Option(
+      names = "--federated-issuer-key",
+      paramLabel = "ISSUER=PEMFILE",
+      description =
+          "Public key (PUBLIC KEY or CERTIFICATE PEM) that signs an issuer's service account tokens, repeatable.")
+  List<String> federatedIssuerKeys = new ArrayList<>();
+
+  @Option(
+      names = "--role",
+      paramLabel = "CLIENT_ID=ROLE",
+      description =
+          "Assigns Reader (Device Provisioning Service Data Reader) or Contributor (Data Contributor) to an app, repeatable.")
+  List<String> roles = new ArrayList<>();
+
+  @Option(
+      names = "--entra-token-lifetime",
+      description = "Lifetime of issued access tokens, e.g. 1h, 90s (default: 1h).")
+  String entraTokenLifetime;
+
   @Override
   public Integer call() throws Exception {
     DpsEmulator.Builder b =
@@ -169,6 +203,7 @@ public final class EmulatorCommand implements Callable<Integer> {
       if (tlsCert != null) {
         b.tls(Files.readString(tlsCert), Files.readString(tlsKey));
       }
+      configureEntra(b);
       b.certificateDirectory(certDir).dataDirectory(dataDir);
       b.faults(
           new Faults.Settings(
@@ -198,6 +233,10 @@ public final class EmulatorCommand implements Callable<Integer> {
     out.println("ID scope:                  " + emulator.idScope());
     out.println("CA certificate file:       " + emulator.caCertificateFile());
     out.println("Linked hubs:               " + String.join(", ", emulator.linkedHubs()));
+    if (emulator.entraTenant() != null) {
+      out.println("Entra ID authority host:   " + emulator.authorityHost());
+      out.println("Entra ID tenant:           " + emulator.entraTenant());
+    }
     if (emulator.adminPort() >= 0) {
       out.println(
           "Admin (faults):            http://127.0.0.1:" + emulator.adminPort() + "/admin/faults");
@@ -205,6 +244,44 @@ public final class EmulatorCommand implements Callable<Integer> {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  /** Applies the Entra ID options; throws IllegalArgumentException naming the bad one. */
+  void configureEntra(DpsEmulator.Builder b) throws IOException {
+    if (entraTenant != null) {
+      b.entraTenant(entraTenant);
+    }
+    for (String fc : federatedCredentials) {
+      String[] parts = fc.split(",", -1);
+      if (parts.length < 3 || parts.length > 4) {
+        throw new IllegalArgumentException(
+            "--federated-credential needs CLIENT_ID,ISSUER,SUBJECT[,AUDIENCE], got " + fc);
+      }
+      b.federatedCredential(
+          parts[0].trim(),
+          parts[1].trim(),
+          parts[2].trim(),
+          parts.length == 4 ? parts[3].trim() : "api://AzureADTokenExchange");
+    }
+    for (String key : federatedIssuerKeys) {
+      int eq = key.lastIndexOf('=');
+      if (eq < 1) {
+        throw new IllegalArgumentException(
+            "--federated-issuer-key needs ISSUER=PEMFILE, got " + key);
+      }
+      b.federatedIssuerKeyPem(
+          key.substring(0, eq), Files.readString(Path.of(key.substring(eq + 1))));
+    }
+    for (String role : roles) {
+      int eq = role.indexOf('=');
+      if (eq < 1) {
+        throw new IllegalArgumentException("--role needs CLIENT_ID=ROLE, got " + role);
+      }
+      b.entraRole(role.substring(0, eq).trim(), EntraRole.parse(role.substring(eq + 1)));
+    }
+    if (entraTokenLifetime != null) {
+      b.entraTokenLifetime(parseDuration(entraTokenLifetime));
+    }
   }
 
   static Duration parseDuration(String text) {
@@ -221,6 +298,9 @@ public final class EmulatorCommand implements Callable<Integer> {
     }
     if (t.endsWith("m")) {
       return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).trim()) * 60);
+    }
+    if (t.endsWith("h")) {
+      return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1).trim()));
     }
     return Duration.ofMillis(Long.parseLong(t));
   }

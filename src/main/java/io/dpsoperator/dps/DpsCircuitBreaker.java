@@ -261,7 +261,8 @@ public final class DpsCircuitBreaker {
   }
 
   private static Outcome outcome(DpsException e) {
-    if (e instanceof DpsUnavailableException) {
+    if (e instanceof DpsUnavailableException || e instanceof DpsCredentialException) {
+      // Not sent: DPS was not asked, so it neither failed nor answered.
       return Outcome.NEUTRAL;
     }
     if (e.status() == 0) {

@@ -1,19 +1,27 @@
 package io.dpsoperator.dps;
 
 import io.dpsoperator.dps.auth.ConnectionString;
+import io.dpsoperator.dps.auth.DpsCredential;
+import io.dpsoperator.dps.auth.SasCredential;
 import io.dpsoperator.dps.auth.SasTokenProvider;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 
 /**
- * The settings of a DPS client. Build one with {@link #builder(String)}; every setting but the
- * connection string has a default.
+ * The settings of a DPS client. Build one with {@link #builder(String)} from a connection string,
+ * or with {@link #builder(String, DpsCredential)} from a host and a credential (e.g. workload
+ * identity); every other setting has a default.
  *
  * @param connectionString where and as whom to connect; {@code HostName} may carry {@code :port}
- *     and, for local development, {@code http://}
+ *     and, for local development, {@code http://}; null when built from a host and a credential
+ * @param hostName the DPS host, with {@code :port} when given, without scheme
+ * @param hostScheme the scheme given in front of the host ({@code https} or {@code http}), or null
+ * @param credential the credential of a client built from a host, or null with a connection string
  * @param caBundlePem extra trusted CA certificates as PEM text, added to the system trust store
  * @param caBundlePath a file with extra trusted CA certificates (PEM), read when the client is
  *     made; at most one of the two CA bundle settings is set
@@ -37,6 +45,9 @@ import java.util.function.LongSupplier;
  */
 public record DpsClientConfig(
     ConnectionString connectionString,
+    String hostName,
+    String hostScheme,
+    DpsCredential credential,
     String caBundlePem,
     Path caBundlePath,
     Duration requestTimeout,
@@ -68,8 +79,32 @@ public record DpsClientConfig(
 
   public static final Duration DEFAULT_RATE_LIMIT_TIMEOUT = Duration.ofSeconds(30);
 
+  private static final Pattern HOST =
+      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?(:[0-9]{1,5})?");
+
   public DpsClientConfig {
-    Objects.requireNonNull(connectionString, "connectionString");
+    if (connectionString != null) {
+      if (credential != null) {
+        throw new IllegalArgumentException(
+            "Give the DPS connection string or a host and a credential, not both");
+      }
+      hostName = connectionString.hostName();
+      hostScheme = connectionString.scheme().orElse(null);
+    } else {
+      Objects.requireNonNull(credential, "credential");
+      if (hostName == null || !HOST.matcher(hostName).matches()) {
+        throw new IllegalArgumentException(
+            "DPS host '"
+                + hostName
+                + "' is not a host name (letters, digits, '-', '.', '_', optionally ':port')");
+      }
+      if (hostScheme != null && !hostScheme.equals("https") && !hostScheme.equals("http")) {
+        throw new IllegalArgumentException(
+            "DPS host has an unsupported scheme '"
+                + hostScheme
+                + "' (only https, or http for local development)");
+      }
+    }
     if (caBundlePem != null && caBundlePath != null) {
       throw new IllegalArgumentException(
           "Give the DPS CA bundle as PEM text or as a path, not both");
@@ -110,10 +145,10 @@ public record DpsClientConfig(
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(sleeper, "sleeper");
     Objects.requireNonNull(nanoTicker, "nanoTicker");
-    if (connectionString.scheme().filter("http"::equals).isPresent() && !allowHttp) {
+    if ("http".equals(hostScheme) && !allowHttp) {
       throw new IllegalArgumentException(
           "DPS host "
-              + connectionString.hostName()
+              + hostName
               + " is given with http://, which sends credentials unencrypted; use https, or set"
               + " allowHttp for local development");
     }
@@ -128,17 +163,46 @@ public record DpsClientConfig(
 
   /** A builder for a connection string; throws {@link IllegalArgumentException} if malformed. */
   public static Builder builder(String connectionString) {
-    return new Builder(ConnectionString.parse(connectionString));
+    return new Builder(ConnectionString.parse(connectionString), null, null);
   }
 
   /** A builder for a parsed connection string. */
   public static Builder builder(ConnectionString connectionString) {
-    return new Builder(Objects.requireNonNull(connectionString, "connectionString"));
+    return new Builder(Objects.requireNonNull(connectionString, "connectionString"), null, null);
+  }
+
+  /**
+   * A builder for a DPS host and a credential.
+   *
+   * @param host the DPS host name, e.g. {@code mydps.azure-devices-provisioning.net}, optionally
+   *     with {@code :port} and a scheme ({@code https://}, or {@code http://} for local
+   *     development)
+   * @param credential the credential that makes the {@code Authorization} header
+   */
+  public static Builder builder(String host, DpsCredential credential) {
+    Objects.requireNonNull(credential, "credential");
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("DPS host is empty");
+    }
+    String h = host.trim();
+    String scheme = null;
+    int sep = h.indexOf("://");
+    if (sep >= 0) {
+      scheme = h.substring(0, sep).toLowerCase(Locale.ROOT);
+      h = h.substring(sep + 3);
+    }
+    if (h.endsWith("/")) {
+      h = h.substring(0, h.length() - 1);
+    }
+    Builder b = new Builder(null, credential, h);
+    b.hostScheme = scheme;
+    return b;
   }
 
   /** A builder holding these settings. */
   public Builder toBuilder() {
-    Builder b = new Builder(connectionString);
+    Builder b = new Builder(connectionString, credential, hostName);
+    b.hostScheme = hostScheme;
     b.caBundlePem = caBundlePem;
     b.caBundlePath = caBundlePath;
     b.requestTimeout = requestTimeout;
@@ -161,12 +225,27 @@ public record DpsClientConfig(
 
   /** {@code https}, or {@code http} when the host name says so (and it is allowed). */
   public String scheme() {
-    return connectionString.scheme().orElse("https");
+    return hostScheme == null ? "https" : hostScheme;
   }
 
-  /** Creates the SAS token provider of these settings. */
+  /**
+   * Creates the SAS token provider of these settings.
+   *
+   * @throws IllegalStateException when these settings have a credential, not a connection string
+   */
   public SasTokenProvider newTokenProvider() {
+    if (connectionString == null) {
+      throw new IllegalStateException("A DPS client with a credential has no SAS token provider");
+    }
     return new SasTokenProvider(connectionString, tokenTtl, tokenRefreshBefore, clock);
+  }
+
+  /**
+   * The credential given with the host, or a new {@link SasCredential} of the connection string
+   * (its own token cache, with {@code tokenTtl} and {@code tokenRefreshBefore}).
+   */
+  public DpsCredential credentialOrNew() {
+    return credential != null ? credential : new SasCredential(newTokenProvider());
   }
 
   /** The shared limiter if one is set, otherwise a new one at {@code operationsPerMinute}. */
@@ -181,8 +260,14 @@ public record DpsClientConfig(
   /** Never shows the key, signature or CA bundle contents. */
   @Override
   public String toString() {
-    return "DpsClientConfig[connectionString="
-        + connectionString
+    return "DpsClientConfig["
+        + (connectionString != null
+            ? "connectionString=" + connectionString
+            : "host="
+                + (hostScheme == null ? "" : hostScheme + "://")
+                + hostName
+                + ", credential="
+                + credential.type())
         + ", caBundle="
         + (caBundlePath != null ? caBundlePath : caBundlePem != null ? "<pem>" : "none")
         + ", requestTimeout="
@@ -215,6 +300,9 @@ public record DpsClientConfig(
   /** Builds a {@link DpsClientConfig}. */
   public static final class Builder {
     private final ConnectionString connectionString;
+    private final DpsCredential credential;
+    private final String hostName;
+    private String hostScheme;
     private String caBundlePem;
     private Path caBundlePath;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
@@ -233,8 +321,10 @@ public record DpsClientConfig(
     private Sleeper sleeper = Sleeper.system();
     private LongSupplier nanoTicker = System::nanoTime;
 
-    private Builder(ConnectionString connectionString) {
+    private Builder(ConnectionString connectionString, DpsCredential credential, String hostName) {
       this.connectionString = connectionString;
+      this.credential = credential;
+      this.hostName = hostName;
     }
 
     /** Extra trusted CA certificates as PEM text (one or more certificates). */
@@ -330,6 +420,9 @@ public record DpsClientConfig(
     public DpsClientConfig build() {
       return new DpsClientConfig(
           connectionString,
+          hostName,
+          hostScheme,
+          credential,
           caBundlePem,
           caBundlePath,
           requestTimeout,

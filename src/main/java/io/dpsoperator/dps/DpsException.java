@@ -1,5 +1,6 @@
 package io.dpsoperator.dps;
 
+import io.dpsoperator.dps.auth.AuthFailure;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -87,6 +88,21 @@ public class DpsException extends RuntimeException {
 
   public boolean isThrottled() {
     return status == 429;
+  }
+
+  /**
+   * The authentication failure, if this is one: {@link AuthFailure#UNAUTHORIZED} for HTTP 401,
+   * {@link AuthFailure#FORBIDDEN} for 403, and the credential's own failure when no header could be
+   * made ({@link DpsCredentialException}).
+   */
+  public Optional<AuthFailure> authFailure() {
+    if (status == 401) {
+      return Optional.of(AuthFailure.UNAUTHORIZED);
+    }
+    if (status == 403) {
+      return Optional.of(AuthFailure.FORBIDDEN);
+    }
+    return Optional.empty();
   }
 
   /** 401 or 403: the credentials are wrong or lack a right. */

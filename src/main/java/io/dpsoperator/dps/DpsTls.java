@@ -25,7 +25,7 @@ import javax.net.ssl.X509TrustManager;
  * The TLS trust of the client: the system trust store plus an optional PEM CA bundle. Certificate
  * and host-name checks stay on; a server is trusted when either source validates its chain.
  */
-final class DpsTls {
+public final class DpsTls {
   private static final Pattern PEM_CERTIFICATE =
       Pattern.compile("-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+?)-----END CERTIFICATE-----");
 
@@ -52,7 +52,7 @@ final class DpsTls {
   }
 
   /** The system trust manager, plus the bundle's when {@code pem} is not null. */
-  static X509TrustManager trustManager(String pem) {
+  public static X509TrustManager trustManager(String pem) {
     X509ExtendedTrustManager system = systemTrustManager();
     if (pem == null) {
       return system;
@@ -60,7 +60,8 @@ final class DpsTls {
     return new CompositeTrustManager(List.of(system, bundleTrustManager(pem)));
   }
 
-  static SSLSocketFactory socketFactory(X509TrustManager trustManager) {
+  /** A TLS socket factory that trusts what {@code trustManager} trusts. */
+  public static SSLSocketFactory socketFactory(X509TrustManager trustManager) {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {trustManager}, null);

@@ -20,10 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Metrics and logs around a {@link DpsClient}: a timer {@code dps.client.requests} per operation
- * and outcome ({@code success}, {@code 4xx}, {@code 5xx}, {@code error}), a histogram with the
- * fixed {@link #BUCKETS}, counters {@code dps.client.retries} and {@code dps.client.throttled}
- * (from the delegate's {@link DpsCallListener} events), and a DEBUG line per call with operation,
- * status, tracking id and duration. No key, token or signature is ever logged or tagged.
+ * and outcome ({@code success}, {@code 4xx}, {@code 5xx}, {@code error}; for calls never sent
+ * {@code rate_limited}, {@code unavailable}, {@code credential}), a histogram with the fixed {@link
+ * #BUCKETS}, counters {@code dps.client.retries} and {@code dps.client.throttled} (from the
+ * delegate's {@link DpsCallListener} events), and a DEBUG line per call with operation, status,
+ * tracking id and duration. No key, token or signature is ever logged or tagged.
  */
 public final class InstrumentedDpsClient implements DpsClient {
   private static final Logger LOG = LoggerFactory.getLogger(InstrumentedDpsClient.class);
@@ -250,6 +251,9 @@ public final class InstrumentedDpsClient implements DpsClient {
    * number of requests DPS saw.
    */
   private static String outcome(DpsException e) {
+    if (e instanceof DpsCredentialException) {
+      return "credential";
+    }
     if (e instanceof DpsRateLimitedException) {
       return "rate_limited";
     }

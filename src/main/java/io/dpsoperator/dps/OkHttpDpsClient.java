@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dpsoperator.dps.auth.SasTokenProvider;
+import io.dpsoperator.dps.auth.DpsAuthenticationException;
+import io.dpsoperator.dps.auth.DpsCredential;
 import io.dpsoperator.dps.model.AttestationMechanism;
 import io.dpsoperator.dps.model.BulkEnrollmentOperationResult;
 import io.dpsoperator.dps.model.BulkOperationMode;
@@ -66,7 +67,7 @@ public final class OkHttpDpsClient implements DpsClient {
 
   private final DpsClientConfig config;
   private final DpsCallListener listener;
-  private final SasTokenProvider tokens;
+  private final DpsCredential credential;
   private final DpsRateLimiter rateLimiter;
   private final OkHttpClient http;
   private final HttpUrl baseUrl;
@@ -85,13 +86,13 @@ public final class OkHttpDpsClient implements DpsClient {
   public OkHttpDpsClient(DpsClientConfig config, DpsCallListener listener) {
     this.config = Objects.requireNonNull(config, "config");
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.tokens = config.newTokenProvider();
+    this.credential = config.credentialOrNew();
     this.rateLimiter = config.rateLimiterOrNew();
     String scheme = config.scheme();
-    this.baseUrl = HttpUrl.parse(scheme + "://" + config.connectionString().hostName() + "/");
+    this.baseUrl = HttpUrl.parse(scheme + "://" + config.hostName() + "/");
     if (baseUrl == null) {
       throw new IllegalArgumentException(
-          "DPS host name is not usable in a URL: " + config.connectionString().hostName());
+          "DPS host name is not usable in a URL: " + config.hostName());
     }
     OkHttpClient.Builder builder =
         new OkHttpClient.Builder()
@@ -138,7 +139,7 @@ public final class OkHttpDpsClient implements DpsClient {
 
   @Override
   public String hostName() {
-    return config.connectionString().hostName();
+    return config.hostName();
   }
 
   /** The settings of this client. */
@@ -502,7 +503,7 @@ public final class OkHttpDpsClient implements DpsClient {
       acquirePermit(operation);
       Request r =
           request
-              .header("Authorization", tokens.token())
+              .header("Authorization", authorization(operation))
               .header("Accept", "application/json")
               .header("User-Agent", USER_AGENT)
               .build();
@@ -517,6 +518,9 @@ public final class OkHttpDpsClient implements DpsClient {
         }
         retryAfter = retryAfter(response.header(HIDDEN_RETRY_AFTER, response.header(RETRY_AFTER)));
         failure = httpFailure(operation, response, body, attempt, maxAttempts, retryAfter);
+        if (response.code() == 401) {
+          credential.invalidate();
+        }
       } catch (IOException e) {
         failure = ioFailure(operation, e, attempt, maxAttempts);
       }
@@ -543,6 +547,20 @@ public final class OkHttpDpsClient implements DpsClient {
             operation, 0, null, null, "DPS " + operation + " interrupted before a retry", e);
       }
     }
+  }
+
+  /** The credential's header; its failure becomes a {@link DpsCredentialException}. */
+  private String authorization(String operation) {
+    try {
+      return credential.authorizationHeader();
+    } catch (DpsAuthenticationException e) {
+      throw new DpsCredentialException(operation, e);
+    }
+  }
+
+  /** The credential of this client. */
+  public DpsCredential credential() {
+    return credential;
   }
 
   private void acquirePermit(String operation) {

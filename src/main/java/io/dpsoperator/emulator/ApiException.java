@@ -31,6 +31,11 @@ class ApiException extends RuntimeException {
     return new UnauthorizedException(why);
   }
 
+  /** 403: the caller is known but not allowed (an Entra ID token without the needed role). */
+  static ApiException forbidden(String message) {
+    return new ApiException(403, 403001, message);
+  }
+
   static ApiException notFound(String message) {
     return new ApiException(404, 404001, message);
   }

@@ -297,6 +297,25 @@ public final class CertificateAuthority {
     throw new IllegalArgumentException("No private key in PEM");
   }
 
+  /** Reads a public key from PEM: a {@code PUBLIC KEY} (SubjectPublicKeyInfo) or a certificate. */
+  public static java.security.PublicKey readPublicKey(String pem) {
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+      Object o;
+      while ((o = parser.readObject()) != null) {
+        if (o instanceof org.bouncycastle.asn1.x509.SubjectPublicKeyInfo info) {
+          return converter.getPublicKey(info);
+        }
+        if (o instanceof X509CertificateHolder holder) {
+          return converter.getPublicKey(holder.getSubjectPublicKeyInfo());
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Invalid public key PEM: " + e.getMessage(), e);
+    }
+    throw new IllegalArgumentException("No public key or certificate in PEM");
+  }
+
   /** The CN of a certificate's subject, or the whole subject if it has no CN. */
   public static String commonName(X509Certificate certificate) {
     String dn = certificate.getSubjectX500Principal().getName(X500Principal.RFC2253);

@@ -26,6 +26,7 @@ final class Dispatcher implements HttpHandler {
 
   private final ServiceApi service;
   private final DeviceApi device;
+  private final EntraIssuer entra;
   private final Faults faults;
   private final RateLimiter serviceLimiter;
   private final ServiceRequestCounts counts;
@@ -35,6 +36,7 @@ final class Dispatcher implements HttpHandler {
   Dispatcher(
       ServiceApi service,
       DeviceApi device,
+      EntraIssuer entra,
       Faults faults,
       RateLimiter serviceLimiter,
       ServiceRequestCounts counts,
@@ -42,6 +44,7 @@ final class Dispatcher implements HttpHandler {
       Clock clock) {
     this.service = service;
     this.device = device;
+    this.entra = entra;
     this.faults = faults;
     this.serviceLimiter = serviceLimiter;
     this.counts = counts;
@@ -111,6 +114,9 @@ final class Dispatcher implements HttpHandler {
       }
       counts.record(ServiceRequestCounts.kindOf(request.method(), s));
       return service.handle(request);
+    }
+    if (entra != null && EntraIssuer.handles(s)) {
+      return entra.handle(request);
     }
     if (DeviceApi.handles(s)) {
       checkApiVersion(request);

@@ -96,6 +96,7 @@ public final class DpsEmulator implements AutoCloseable {
   private String caPem;
   private Path caFile;
   private int boundPort = -1;
+  private EntraIssuer entra;
 
   private DpsEmulator(Builder b) {
     this.settings = b;
@@ -178,7 +179,8 @@ public final class DpsEmulator implements AutoCloseable {
       HttpClient webhookClient =
           HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       Allocator allocator = new Allocator(config, codec, webhookClient, settings.webhookTimeout);
-      ServiceApi service = new ServiceApi(config, state, codec);
+      entra = newEntraIssuer(config);
+      ServiceApi service = new ServiceApi(config, state, codec, entra);
       DeviceApi device =
           new DeviceApi(
               config,
@@ -190,6 +192,7 @@ public final class DpsEmulator implements AutoCloseable {
           new Dispatcher(
               service,
               device,
+              entra,
               faults,
               new RateLimiter(settings.serviceOperationsPerMinute),
               serviceRequests,
@@ -227,6 +230,9 @@ public final class DpsEmulator implements AutoCloseable {
       server.setExecutor(executor);
       server.start();
       boundPort = server.getAddress().getPort();
+      if (entra != null) {
+        entra.bind(authorityHost());
+      }
 
       if (settings.adminPort >= 0) {
         adminServer =
@@ -287,6 +293,24 @@ public final class DpsEmulator implements AutoCloseable {
       throw new IllegalStateException("not started");
     }
     return boundPort;
+  }
+
+  /**
+   * The authority host of the emulated Entra ID tenant, {@code https://<hostName>/}: the value of
+   * {@code AZURE_AUTHORITY_HOST} for clients of this emulator.
+   */
+  public String authorityHost() {
+    return "https://" + hostName() + "/";
+  }
+
+  /** The emulated Entra ID tenant, or null when none is configured. */
+  public String entraTenant() {
+    return settings.entraTenant;
+  }
+
+  /** How many Entra ID access tokens the emulator has issued. */
+  public int entraTokensIssued() {
+    return entra == null ? 0 : entra.tokensIssued();
   }
 
   /** The port of the loopback admin listener, or -1 if it is disabled. */
@@ -384,6 +408,28 @@ public final class DpsEmulator implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- internals
+
+  private EntraIssuer newEntraIssuer(EmulatorConfig config) {
+    if (settings.entraTenant == null) {
+      if (!settings.federatedCredentials.isEmpty() || !settings.entraRoles.isEmpty()) {
+        throw new IllegalArgumentException(
+            "Federated credentials and Entra ID roles need a tenant (entraTenant)");
+      }
+      return null;
+    }
+    Map<String, Set<EntraRole>> roles = new LinkedHashMap<>();
+    settings.entraRoles.forEach((k, v) -> roles.put(k, Set.copyOf(v)));
+    Map<String, List<java.security.PublicKey>> keys = new LinkedHashMap<>();
+    settings.issuerKeys.forEach((k, v) -> keys.put(k, List.copyOf(v)));
+    return new EntraIssuer(
+        new EntraIssuer.Settings(
+            settings.entraTenant,
+            List.copyOf(settings.federatedCredentials),
+            Map.copyOf(keys),
+            Map.copyOf(roles),
+            settings.entraTokenLifetime),
+        config.clock());
+  }
 
   private EmulatorConfig config() {
     List<EmulatorConfig.LinkedHub> hubs =
@@ -575,8 +621,85 @@ public final class DpsEmulator implements AutoCloseable {
     private int threads = 16;
     private Clock clock = Clock.systemUTC();
     private Faults.Settings initialFaults;
+    private String entraTenant;
+    private final List<EntraIssuer.FederatedCredential> federatedCredentials = new ArrayList<>();
+    private final Map<String, List<java.security.PublicKey>> issuerKeys = new LinkedHashMap<>();
+    private final Map<String, Set<EntraRole>> entraRoles = new LinkedHashMap<>();
+    private Duration entraTokenLifetime = Duration.ofHours(1);
 
     private Builder() {}
+
+    /**
+     * Plays the Microsoft Entra ID tenant {@code tenant} (a GUID or domain name): a token endpoint
+     * at {@code /<tenant>/oauth2/v2.0/token}, its OpenID configuration and keys, and {@code
+     * Authorization: Bearer} on the service API. Default: none (SAS only).
+     */
+    public Builder entraTenant(String tenant) {
+      if (tenant == null || !tenant.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,99}")) {
+        throw new IllegalArgumentException("Invalid Entra ID tenant: " + tenant);
+      }
+      this.entraTenant = tenant;
+      return this;
+    }
+
+    /**
+     * A federated identity credential of the app {@code clientId}: it accepts assertions whose
+     * {@code iss}, {@code sub} and {@code aud} are these (e.g. a cluster's OIDC issuer URL, {@code
+     * system:serviceaccount:<namespace>:<name>}, {@code api://AzureADTokenExchange}), signed by a
+     * key given with {@link #federatedIssuerKey}.
+     */
+    public Builder federatedCredential(
+        String clientId, String issuer, String subject, String audience) {
+      federatedCredentials.add(
+          new EntraIssuer.FederatedCredential(
+              requireText(clientId, "clientId"),
+              requireText(issuer, "issuer"),
+              requireText(subject, "subject"),
+              requireText(audience, "audience")));
+      return this;
+    }
+
+    /** A public key (RSA) of an external token issuer, as its JWKS would publish it. */
+    public Builder federatedIssuerKey(String issuer, java.security.PublicKey key) {
+      issuerKeys
+          .computeIfAbsent(requireText(issuer, "issuer"), k -> new ArrayList<>())
+          .add(Objects.requireNonNull(key, "key"));
+      return this;
+    }
+
+    /**
+     * A public key of an external token issuer as PEM: a {@code PUBLIC KEY} or a {@code
+     * CERTIFICATE}.
+     */
+    public Builder federatedIssuerKeyPem(String issuer, String pem) {
+      return federatedIssuerKey(issuer, CertificateAuthority.readPublicKey(pem));
+    }
+
+    /** Assigns a DPS data-plane role to the app {@code clientId} (its tokens carry it). */
+    public Builder entraRole(String clientId, EntraRole role) {
+      entraRoles
+          .computeIfAbsent(
+              requireText(clientId, "clientId").toLowerCase(Locale.ROOT),
+              k -> EnumSet.noneOf(EntraRole.class))
+          .add(Objects.requireNonNull(role, "role"));
+      return this;
+    }
+
+    /** The lifetime of issued access tokens; default 1 hour. */
+    public Builder entraTokenLifetime(Duration lifetime) {
+      if (lifetime == null || lifetime.toSeconds() < 1) {
+        throw new IllegalArgumentException("Token lifetime must be at least 1s: " + lifetime);
+      }
+      this.entraTokenLifetime = lifetime;
+      return this;
+    }
+
+    private static String requireText(String value, String name) {
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException(name + " must not be blank");
+      }
+      return value.trim();
+    }
 
     /** The HTTPS port; 0 (default) picks a free port. */
     public Builder port(int port) {

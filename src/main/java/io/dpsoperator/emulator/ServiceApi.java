@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +31,21 @@ final class ServiceApi {
   private final EmulatorConfig config;
   private final EmulatorState state;
   private final EnrollmentCodec codec;
+  private final EntraIssuer entra;
 
   ServiceApi(EmulatorConfig config, EmulatorState state, EnrollmentCodec codec) {
+    this(config, state, codec, null);
+  }
+
+  /**
+   * @param entra the emulated Entra ID tenant whose bearer tokens are accepted, or null for SAS
+   *     only
+   */
+  ServiceApi(EmulatorConfig config, EmulatorState state, EnrollmentCodec codec, EntraIssuer entra) {
     this.config = config;
     this.state = state;
     this.codec = codec;
+    this.entra = entra;
   }
 
   static boolean handles(List<String> segments) {
@@ -116,7 +127,12 @@ final class ServiceApi {
   // ---------------------------------------------------------------- authorization
 
   void authorize(Request r, EmulatorRight right) {
-    Sas.Token token = Sas.parse(r.header("Authorization"));
+    String header = r.header("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, "Bearer ".length())) {
+      authorizeBearer(header.substring("Bearer ".length()).trim(), right);
+      return;
+    }
+    Sas.Token token = Sas.parse(header);
     if (token == null) {
       throw ApiException.unauthorized("no SharedAccessSignature authorization");
     }
@@ -151,6 +167,25 @@ final class ServiceApi {
     }
     if (!policy.rights().contains(right)) {
       throw ApiException.unauthorized("policy " + policy.name() + " lacks right " + right);
+    }
+  }
+
+  /** A Microsoft Entra ID access token: 401 unless valid, 403 unless a role grants the right. */
+  private void authorizeBearer(String token, EmulatorRight right) {
+    if (entra == null) {
+      throw ApiException.unauthorized("bearer token but no Entra ID tenant is configured");
+    }
+    Set<EntraRole> roles = entra.authenticate(token);
+    if (roles.stream().noneMatch(role -> role.grants(right))) {
+      throw ApiException.forbidden(
+          "The caller's roles "
+              + roles
+              + " do not allow "
+              + right
+              + (roles.isEmpty()
+                  ? "; assign the role Device Provisioning Service Data Reader (read) or Data"
+                      + " Contributor (read and write)"
+                  : "; assign the role Device Provisioning Service Data Contributor"));
     }
   }
 

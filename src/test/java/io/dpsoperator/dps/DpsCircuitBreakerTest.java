@@ -74,6 +74,20 @@ class DpsCircuitBreakerTest {
   }
 
   @Test
+  void credentialFailuresEvenRetryableOnesNeverOpenTheCircuit() {
+    DpsException unreachableTokenEndpoint =
+        new DpsCredentialException(
+            "get",
+            new io.dpsoperator.dps.auth.DpsAuthenticationException(
+                io.dpsoperator.dps.auth.AuthFailure.TOKEN_EXCHANGE_FAILED, true, "unreachable"));
+    for (int i = 0; i < 5; i++) {
+      call(unreachableTokenEndpoint);
+    }
+    assertThat(breaker.state()).isEqualTo(State.CLOSED);
+    assertThat(call(null)).isNull();
+  }
+
+  @Test
   void aSuccessfulProbeClosesTheCircuit() {
     open();
     time.advance(OPEN.minusMillis(1));

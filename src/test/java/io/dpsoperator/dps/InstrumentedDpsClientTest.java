@@ -113,6 +113,35 @@ class InstrumentedDpsClientTest {
   }
 
   @Test
+  void aCallItsCredentialCouldNotSignIsTimedAsCredential() {
+    io.dpsoperator.dps.auth.DpsCredential failing =
+        new io.dpsoperator.dps.auth.DpsCredential() {
+          @Override
+          public String authorizationHeader() {
+            throw new io.dpsoperator.dps.auth.DpsAuthenticationException(
+                io.dpsoperator.dps.auth.AuthFailure.FEDERATED_TOKEN_UNAVAILABLE,
+                false,
+                "The federated token file /t could not be read");
+          }
+
+          @Override
+          public String type() {
+            return WORKLOAD_IDENTITY;
+          }
+        };
+    try (DpsClient c =
+        DpsClients.create(
+            DpsClientConfig.builder("http://" + DpsFixtures.hostPort(server), failing)
+                .allowHttp(true)
+                .build(),
+            registry)) {
+      expectFailure(() -> c.getIndividualEnrollment("dev-1"));
+    }
+    assertThat(timerCount("getIndividualEnrollment", "credential")).isEqualTo(1);
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
   void timesEachCallByOperationAndOutcomeAndLogsIt() {
     server.enqueue(json(enrollmentJson("dev-1", "\"1\"")).setHeader("x-ms-request-id", "req-1"));
     server.enqueue(error(404, 404201, "track-404", "Not found"));

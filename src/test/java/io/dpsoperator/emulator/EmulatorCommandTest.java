@@ -33,7 +33,42 @@ class EmulatorCommandTest {
             "--fault-status",
             "--fault-rate",
             "--fault-latency",
-            "--admin-port");
+            "--admin-port",
+            "--entra-tenant",
+            "--federated-credential",
+            "--federated-issuer-key",
+            "--role",
+            "--entra-token-lifetime");
+  }
+
+  @Test
+  void entraRolesParseByShortAndAzureName() {
+    assertThat(EntraRole.parse("reader")).isEqualTo(EntraRole.DATA_READER);
+    assertThat(EntraRole.parse("Contributor")).isEqualTo(EntraRole.DATA_CONTRIBUTOR);
+    assertThat(EntraRole.parse("Device Provisioning Service Data Reader"))
+        .isEqualTo(EntraRole.DATA_READER);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EntraRole.parse("Owner"))
+        .hasMessageContaining("Reader, Contributor");
+  }
+
+  @Test
+  void aMalformedFederatedCredentialIsAUsageError() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new Main());
+    cli.setErr(new PrintWriter(err));
+    int code =
+        cli.execute(
+            "emulator",
+            "--port",
+            "0",
+            "--admin-port",
+            "-1",
+            "--entra-tenant",
+            "contoso",
+            "--federated-credential",
+            "only-a-client-id");
+    assertThat(code).isNotZero();
+    assertThat(err.toString()).contains("--federated-credential needs CLIENT_ID,ISSUER,SUBJECT");
   }
 
   @Test

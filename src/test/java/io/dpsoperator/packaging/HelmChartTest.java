@@ -351,6 +351,37 @@ class HelmChartTest {
   }
 
   @Test
+  void workloadIdentityLabelsThePodAndAnnotatesTheServiceAccount() {
+    Manifests off = Chart.render();
+    assertThat(off.single(Deployment.class).getSpec().getTemplate().getMetadata().getLabels())
+        .doesNotContainKey("azure.workload.identity/use");
+    assertThat(off.single(ServiceAccount.class).getMetadata().getAnnotations())
+        .satisfiesAnyOf(
+            a -> assertThat(a).isNull(),
+            a -> assertThat(a).doesNotContainKey("azure.workload.identity/client-id"));
+
+    Manifests on =
+        Chart.render(
+            """
+            workloadIdentity:
+              enabled: true
+              clientId: 6a2c1d3e-0000-4000-8000-00000000c11e
+              tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47
+            serviceAccount:
+              annotations:
+                example.com/owner: iot
+            """);
+    assertThat(on.single(Deployment.class).getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("azure.workload.identity/use", "true");
+    assertThat(on.single(Deployment.class).getSpec().getSelector().getMatchLabels())
+        .doesNotContainKey("azure.workload.identity/use");
+    assertThat(on.single(ServiceAccount.class).getMetadata().getAnnotations())
+        .containsEntry("azure.workload.identity/client-id", "6a2c1d3e-0000-4000-8000-00000000c11e")
+        .containsEntry("azure.workload.identity/tenant-id", "72f988bf-86f1-41af-91ab-2d7cd011db47")
+        .containsEntry("example.com/owner", "iot");
+  }
+
+  @Test
   void placementAndPodMetadataArePassedThrough() {
     Deployment deployment =
         Chart.render(
@@ -812,6 +843,10 @@ class HelmChartTest {
         Arguments.of(
             "extraEnv:\n  - name: DPS_OPERATOR_LOG_LEVEL\n    value: DEBUG\n", "extraEnv.0.name"),
         Arguments.of("extraEnv:\n  - name: PORT\n    value: 8080\n", "extraEnv.0.value"),
+        Arguments.of("workloadIdentity:\n  enabled: true\n", "workloadIdentity.clientId"),
+        Arguments.of(
+            "workloadIdentity:\n  enabled: true\n  clientId: my-app\n",
+            "workloadIdentity.clientId"),
         Arguments.of("replicas: 2\n", "Additional property replicas"),
         Arguments.of("logging:\n  levle: DEBUG\n", "Additional property levle"));
   }

@@ -18,6 +18,13 @@ public final class DpsFailures {
 
   /** The condition reason, message and retry class of a failed DPS call. */
   public static SyncFailure classify(DpsException e) {
+    if (e instanceof io.dpsoperator.dps.DpsCredentialException c) {
+      // The credential could not make a header (token file, token endpoint): its own reason.
+      String reason = c.authFailure().orElseThrow().reason();
+      return c.isRetryable()
+          ? SyncFailure.retryable(reason, stable(c.getMessage()))
+          : SyncFailure.terminal(reason, stable(c.getMessage()));
+    }
     if (e.isUnauthorized()) {
       return SyncFailure.terminal(
           Reasons.DPS_UNAUTHORIZED,

@@ -44,4 +44,29 @@ class DpsFailuresTest {
         .contains("https://fn.example/api/allocate?***")
         .contains("errorCode=400004");
   }
+
+  @Test
+  void aCredentialFailureKeepsItsOwnReasonAndRetryClass() {
+    SyncFailure refused =
+        DpsFailures.classify(
+            new io.dpsoperator.dps.DpsCredentialException(
+                "getIndividualEnrollment",
+                new io.dpsoperator.dps.auth.DpsAuthenticationException(
+                    io.dpsoperator.dps.auth.AuthFailure.TOKEN_EXCHANGE_FAILED,
+                    false,
+                    "The Entra ID token endpoint refused the federated token (AADSTS70021)")));
+    assertThat(refused.reason()).isEqualTo("TokenExchangeFailed");
+    assertThat(refused.isRetryable()).isFalse();
+    assertThat(refused.getMessage()).contains("AADSTS70021");
+
+    SyncFailure unreachable =
+        DpsFailures.classify(
+            new io.dpsoperator.dps.DpsCredentialException(
+                "getIndividualEnrollment",
+                new io.dpsoperator.dps.auth.DpsAuthenticationException(
+                    io.dpsoperator.dps.auth.AuthFailure.TOKEN_EXCHANGE_FAILED,
+                    true,
+                    "The Entra ID token endpoint could not be reached")));
+    assertThat(unreachable.isRetryable()).isTrue();
+  }
 }
