@@ -186,21 +186,28 @@ class FleetBenchmark {
       for (int i = 0; i < FLEET; i++) {
         String name = "fleet-" + i;
         if (KEYS.equals("secret")) {
-          bench
-              .secrets()
-              .inNamespace(ns)
-              .resource(
-                  new SecretBuilder()
-                      .withNewMetadata()
-                      .withName(name + "-keys")
-                      .endMetadata()
-                      .addToStringData("primaryKey", Fixtures.randomKey())
-                      .addToStringData("secondaryKey", Fixtures.randomKey())
-                      .build())
-              .create();
-          bench.resource(enrollment(ns, name, Fixtures.keysFromSecret(name + "-keys"))).create();
+          Idempotent.create(
+              () ->
+                  bench
+                      .secrets()
+                      .inNamespace(ns)
+                      .resource(
+                          new SecretBuilder()
+                              .withNewMetadata()
+                              .withName(name + "-keys")
+                              .endMetadata()
+                              .addToStringData("primaryKey", Fixtures.randomKey())
+                              .addToStringData("secondaryKey", Fixtures.randomKey())
+                              .build())
+                      .create());
+          Idempotent.create(
+              () ->
+                  bench
+                      .resource(enrollment(ns, name, Fixtures.keysFromSecret(name + "-keys")))
+                      .create());
         } else {
-          bench.resource(enrollment(ns, name, Fixtures.generatedKeys())).create();
+          Idempotent.create(
+              () -> bench.resource(enrollment(ns, name, Fixtures.generatedKeys())).create());
         }
       }
       creationTime = Duration.ofNanos(System.nanoTime() - start);
