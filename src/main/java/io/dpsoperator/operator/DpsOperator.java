@@ -85,7 +85,8 @@ public final class DpsOperator implements AutoCloseable {
         new DpsClientFactory(config, wiring.extraCaPem(), wiring.meters(), RECONCILE_THREADS);
     DpsConnections connections =
         new DpsConnections(config, factory, wiring.defaultConnectionString());
-    EventRecorder events = new EventRecorder(wiring.kubernetes(), wiring.clock());
+    EventRecorder events =
+        new EventRecorder(wiring.kubernetes(), wiring.clock(), config.controllerClass());
 
     Operator operator =
         new Operator(
