@@ -359,6 +359,53 @@ class ResourceControlsTest {
   }
 
   @Test
+  void anObservedGroupReportsDriftAndIsNeverWritten() {
+    String ns = env.newNamespace();
+    String primary = Fixtures.randomKey();
+    String secondary = Fixtures.randomKey();
+    env.dps.createOrUpdateEnrollmentGroup(
+        io.dpsoperator.dps.model.EnrollmentGroup.builder("observed-group")
+            .attestation(
+                AttestationMechanism.symmetricKey(new SymmetricKeyAttestation(primary, secondary)))
+            .build(),
+        IfMatch.absent());
+    String etag = env.dps.getEnrollmentGroup("observed-group").etag();
+    env.secret(ns, "group-keys", Map.of("primaryKey", primary, "secondaryKey", secondary));
+    io.dpsoperator.api.v1alpha1.EnrollmentGroup g =
+        env.kube
+            .resource(
+                Fixtures.group(
+                    ns,
+                    "observed-group",
+                    Fixtures.groupKeysFromSecret("group-keys")
+                        .andThen(s -> s.setReconcilePolicy(ReconcilePolicy.OBSERVE))
+                        .andThen(s -> s.setProvisioningStatus(ProvisioningStatus.DISABLED))))
+            .create();
+
+    env.awaitReady(g, "True", "Observed");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              var inSync = Conditions.get(env.fresh(g).getStatus(), Conditions.IN_SYNC);
+              assertThat(inSync).isPresent();
+              assertThat(inSync.get().getReason()).isEqualTo("Drifted");
+              assertThat(inSync.get().getMessage())
+                  .contains("provisioningStatus")
+                  .doesNotContain("secret material");
+              assertThat(env.fresh(g).getStatus().getDevices()).isNotNull();
+            });
+    await()
+        .during(SEVERAL_SWEEPS)
+        .atMost(SEVERAL_SWEEPS.plusSeconds(5))
+        .until(() -> etag.equals(env.dps.getEnrollmentGroup("observed-group").etag()));
+
+    env.kube.resource(env.fresh(g)).delete();
+    await().atMost(WAIT).until(() -> env.fresh(g) == null);
+    assertThat(env.dps.getEnrollmentGroup("observed-group").etag()).isEqualTo(etag);
+  }
+
+  @Test
   void generatedSecretCarriesTheTemplateAndItsOwner() {
     String ns = env.newNamespace();
     IndividualEnrollment r =

@@ -83,7 +83,7 @@ class ResourceControlsPropertiesTest {
                     .map(last -> new Case(p, a, d, paused, force, own, hash, etag, last)));
   }
 
-  @Property
+  @Property(tries = 300)
   void noWriteUnderObserveOrPause(@ForAll("cases") Case c) {
     ResourceControls controls = c.controls();
     boolean paused = c.paused().isPresent() && !c.paused().get().equalsIgnoreCase("false");
@@ -95,7 +95,7 @@ class ResourceControlsPropertiesTest {
         .isEqualTo(c.adoption() != AdoptionPolicy.REFUSE);
   }
 
-  @Property
+  @Property(tries = 300)
   void aForceSyncIsDueOnlyForAValueNotActedOn(@ForAll("cases") Case c) {
     boolean due = c.forceSync().isPresent() && !c.forceSync().equals(c.lastForceSync());
     assertThat(c.controls().forceSyncDue(c.status())).isEqualTo(due);
@@ -106,7 +106,7 @@ class ResourceControlsPropertiesTest {
    * The record is deleted only under Manage, for a resource that took it, with deletionPolicy
    * Delete, not paused, and only if the operator created it or was told to own what it adopted.
    */
-  @Property
+  @Property(tries = 300)
   void aRecordIsDeletedOnlyWhenTheUserSaidSo(@ForAll("cases") Case c) {
     ResourceControls controls = c.controls();
     ResourceControls.DeletionDecision decision = controls.onDelete(c.status());
@@ -129,7 +129,7 @@ class ResourceControlsPropertiesTest {
     }
   }
 
-  @Property
+  @Property(tries = 300)
   void anAdoptedRecordIsNeverDeletedWithoutAdoptAndOwn(@ForAll("cases") Case c) {
     if (c.ownership().equals(Optional.of(ResourceControls.ADOPTED))
         && c.adoption() != AdoptionPolicy.ADOPT_AND_OWN) {
