@@ -71,7 +71,11 @@ class ResourceControlsTest {
     }
   }
 
-  /** A record made in DPS outside the operator, with these keys. */
+  /**
+   * A record made in DPS outside the operator, with these keys, in a second before the resource
+   * that will claim it is created (a record created at or after its resource's creation second
+   * counts as the operator's own).
+   */
   private static String existing(String id, String primary, String secondary) {
     env.dps.createOrUpdateIndividualEnrollment(
         io.dpsoperator.dps.model.IndividualEnrollment.builder(id)
@@ -79,7 +83,9 @@ class ResourceControlsTest {
                 AttestationMechanism.symmetricKey(new SymmetricKeyAttestation(primary, secondary)))
             .build(),
         IfMatch.absent());
-    return inDps(id).orElseThrow().etag();
+    var held = inDps(id).orElseThrow();
+    Fixtures.awaitNextSecond(held.createdDateTimeUtc());
+    return held.etag();
   }
 
   private static void annotate(IndividualEnrollment r, String key, String value) {
@@ -370,6 +376,7 @@ class ResourceControlsTest {
             .build(),
         IfMatch.absent());
     String etag = env.dps.getEnrollmentGroup("observed-group").etag();
+    Fixtures.awaitNextSecond(env.dps.getEnrollmentGroup("observed-group").createdDateTimeUtc());
     env.secret(ns, "group-keys", Map.of("primaryKey", primary, "secondaryKey", secondary));
     io.dpsoperator.api.v1alpha1.EnrollmentGroup g =
         env.kube

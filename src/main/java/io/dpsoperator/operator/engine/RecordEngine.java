@@ -16,6 +16,7 @@ import io.dpsoperator.operator.writer.ItemResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -89,10 +90,13 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
    * @param adopt whether it may take over a record that exists before the resource applied one
    * @param fullRead whether to read the record and its keys from DPS rather than trust the
    *     inventory (a force-sync)
+   * @param since when the resource was created (to the second), or null: a record DPS created at or
+   *     after it was created for this resource by an earlier attempt whose status was never written
+   *     (an operator restart between the create and the status write), not adopted
    */
-  public record Controls(boolean writes, boolean adopt, boolean fullRead) {
+  public record Controls(boolean writes, boolean adopt, boolean fullRead, Instant since) {
     /** Write and adopt, from the inventory: the default. */
-    public static final Controls MANAGE = new Controls(true, true, false);
+    public static final Controls MANAGE = new Controls(true, true, false, null);
   }
 
   /** One thing that happened in DPS, for an Event. */
@@ -463,7 +467,8 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
         return observe(held, etag);
       }
       boolean adopting = neverApplied();
-      if (adopting && !controls.adopt()) {
+      boolean ours = adopting && createdForThisResource(held);
+      if (adopting && !ours && !controls.adopt()) {
         throw SyncFailure.terminal(
             Reasons.ADOPTION_REFUSED,
             "DPS already holds "
@@ -474,7 +479,17 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
                 + " Delete it in DPS, or set spec.adoptionPolicy to Adopt or AdoptAndOwn to take"
                 + " it over");
       }
-      if (adopting && !adopted) {
+      if (ours && changes.stream().noneMatch(Change::created)) {
+        changes.add(
+            new Change(
+                Reasons.CREATED,
+                "Found DPS "
+                    + kindLabel
+                    + " "
+                    + id
+                    + ", created for this resource before its status recorded it",
+                true));
+      } else if (adopting && !ours && !adopted) {
         adopted = true;
         changes.add(new Change(Reasons.ADOPTED, "Adopted existing DPS " + kindLabel + " " + id));
       }
@@ -575,6 +590,12 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
           false,
           List.copyOf(drift),
           controls.fullRead());
+    }
+
+    /** Whether DPS created the record at or after the resource's creation. */
+    private boolean createdForThisResource(R held) {
+      Instant created = remote.created(held);
+      return controls.since() != null && created != null && !created.isBefore(controls.since());
     }
 
     private Optional<SymmetricKeyAttestation> keys() throws SyncFailure {

@@ -7,6 +7,8 @@ import io.dpsoperator.api.v1alpha1.DpsRecordStatus;
 import io.dpsoperator.api.v1alpha1.ReconcilePolicy;
 import io.dpsoperator.operator.engine.RecordEngine;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -22,13 +24,15 @@ import java.util.Optional;
  * @param deletion what deleting the resource does in DPS
  * @param paused whether the resource carries the pause annotation
  * @param forceSync the force-sync annotation's value, if set
+ * @param created the resource's creation time (to the second), if known
  */
 public record ResourceControls(
     ReconcilePolicy policy,
     AdoptionPolicy adoption,
     DeletionPolicy deletion,
     boolean paused,
-    Optional<String> forceSync) {
+    Optional<String> forceSync,
+    Optional<Instant> created) {
 
   /** Stops every DPS write for the resource while set to anything but "false". */
   public static final String PAUSED_ANNOTATION = "dpsoperator.io/paused";
@@ -58,7 +62,16 @@ public record ResourceControls(
             ? DeletionPolicy.DELETE
             : spec.getDeletionPolicy(),
         paused != null && !paused.trim().toLowerCase(Locale.ROOT).equals("false"),
-        Optional.ofNullable(annotations.get(FORCE_SYNC_ANNOTATION)));
+        Optional.ofNullable(annotations.get(FORCE_SYNC_ANNOTATION)),
+        instant(resource.getMetadata().getCreationTimestamp()));
+  }
+
+  private static Optional<Instant> instant(String timestamp) {
+    try {
+      return Optional.ofNullable(timestamp).map(Instant::parse);
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 
   /** Whether the reconcile policy is Observe. */
@@ -80,7 +93,7 @@ public record ResourceControls(
   /** What the engine may do in this sync. */
   public RecordEngine.Controls engine(DpsRecordStatus status) {
     return new RecordEngine.Controls(
-        writes(), adoption != AdoptionPolicy.REFUSE, forceSyncDue(status));
+        writes(), adoption != AdoptionPolicy.REFUSE, forceSyncDue(status), created.orElse(null));
   }
 
   /**
