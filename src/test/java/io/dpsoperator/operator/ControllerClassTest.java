@@ -115,6 +115,54 @@ class ControllerClassTest {
         .allSatisfy(e -> assertThat(e.getReportingInstance()).isEqualTo("dps-operator-canary"));
   }
 
+  @Test
+  void relabellingMovesAResourceToTheOtherInstanceWithoutAdoption() throws Exception {
+    String ns = env.newNamespace();
+    env.randomKeysSecret(ns, "keys");
+    IndividualEnrollment r =
+        env.kube.resource(enrollment(ns, "moving-01", Fixtures.keysFromSecret("keys"))).create();
+    env.awaitReady(r, "True", "Synced");
+    assertThat(env.fresh(r).getStatus().getOwnership()).isEqualTo("Created");
+
+    // One edit moves it to the canary instance and changes its spec (the operator patches the
+    // status meanwhile: retried on a conflict). The canary instance applies the change.
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .until(
+            () -> {
+              env.kube
+                  .resource(env.fresh(r))
+                  .edit(
+                      e -> {
+                        e.getMetadata().setLabels(Map.of(ControllerClass.LABEL, "canary"));
+                        e.getSpec()
+                            .setProvisioningStatus(
+                                io.dpsoperator.api.v1alpha1.ProvisioningStatus.DISABLED);
+                        return e;
+                      });
+              return true;
+            });
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                env.dps.getIndividualEnrollment("moving-01").provisioningStatus()
+                    == io.dpsoperator.dps.model.ProvisioningStatus.DISABLED);
+    env.awaitReady(r, "True", "Synced");
+    assertThat(env.fresh(r).getStatus().getOwnership()).isEqualTo("Created");
+    assertThat(env.events(r))
+        .noneMatch(e -> "Adopted".equals(e.getReason()))
+        .filteredOn(e -> "Updated".equals(e.getReason()))
+        .allSatisfy(e -> assertThat(e.getReportingInstance()).isEqualTo("dps-operator-canary"));
+
+    // Its deletion is the canary's too, and deletes the record it owns.
+    env.kube.resource(env.fresh(r)).delete();
+    await().atMost(WAIT).until(() -> env.fresh(r) == null);
+    assertThat(env.dps.queryAllIndividualEnrollments(100))
+        .noneMatch(e -> e.registrationId().equals("moving-01"));
+  }
+
   /**
    * Requests that change an object named after the resource: the resource, its status, its
    * generated Secret ({@code <name>-dps-keys}) or one of its Events ({@code <name>.<suffix>}).
