@@ -5,6 +5,8 @@
 --                reported Ready yet, or hit a transient DPS failure it retries
 --   Degraded     Ready=False with a terminal reason: it will not heal until the
 --                spec or a referenced Secret changes
+--   Suspended    paused (annotation dpsoperator.io/paused) while DPS differs
+--                from the spec: the operator holds every DPS write
 --   Healthy      Ready=True for the current generation
 local hs = {}
 
@@ -76,6 +78,11 @@ if ready.status == "False" then
   end
   if ready.reason ~= nil and transient[ready.reason] then
     return progressing(text)
+  end
+  if ready.reason == "Paused" then
+    hs.status = "Suspended"
+    hs.message = text
+    return hs
   end
   hs.status = "Degraded"
   hs.message = text

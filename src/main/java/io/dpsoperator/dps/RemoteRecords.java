@@ -44,6 +44,9 @@ public interface RemoteRecords<R> {
   /** When DPS last changed the record. */
   Instant lastUpdated(R record);
 
+  /** When DPS created the record; null when the record does not say. */
+  Instant created(R record);
+
   /** The registration state a record carries inline (individual enrollments, on GET only). */
   Optional<DeviceRegistrationState> registrationState(R record);
 
@@ -114,6 +117,11 @@ public interface RemoteRecords<R> {
         @Override
         public Instant lastUpdated(IndividualEnrollment r) {
           return r.lastUpdatedDateTimeUtc();
+        }
+
+        @Override
+        public Instant created(IndividualEnrollment r) {
+          return r.createdDateTimeUtc();
         }
 
         @Override
@@ -206,6 +214,11 @@ public interface RemoteRecords<R> {
         @Override
         public Instant lastUpdated(EnrollmentGroup r) {
           return r.lastUpdatedDateTimeUtc();
+        }
+
+        @Override
+        public Instant created(EnrollmentGroup r) {
+          return r.createdDateTimeUtc();
         }
 
         @Override

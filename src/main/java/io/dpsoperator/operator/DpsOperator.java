@@ -85,7 +85,8 @@ public final class DpsOperator implements AutoCloseable {
         new DpsClientFactory(config, wiring.extraCaPem(), wiring.meters(), RECONCILE_THREADS);
     DpsConnections connections =
         new DpsConnections(config, factory, wiring.defaultConnectionString());
-    EventRecorder events = new EventRecorder(wiring.kubernetes(), wiring.clock());
+    EventRecorder events =
+        new EventRecorder(wiring.kubernetes(), wiring.clock(), config.controllerClass());
 
     Operator operator =
         new Operator(
@@ -137,6 +138,12 @@ public final class DpsOperator implements AutoCloseable {
     } else {
       o.settingNamespaces(config.watchNamespaces());
     }
+    // Only this instance's resources reach the informer, so two installs never touch each other's.
+    o.withLabelSelector(ControllerClass.selector(config.controllerClass()));
+    // Annotation changes (pause, force-sync) do not bump the generation: let them through, and
+    // nothing else that leaves the spec as it was (such as our own status writes).
+    o.withGenerationAware(false);
+    o.withOnUpdateFilter(ControllerClass::relevantUpdate);
     // Retryable failures back off exponentially without a limit, capped at the resync interval.
     o.withRetry(
         new GenericRetry()

@@ -31,9 +31,20 @@ public class EventRecorder {
 
   private record Recorded(String eventName, int count, Instant last) {}
 
+  private final String instance;
+
   public EventRecorder(KubernetesClient client, Clock clock) {
+    this(client, clock, "");
+  }
+
+  /**
+   * @param controllerClass the operator instance's controller class (empty for none), recorded as
+   *     the Events' reporting instance so that two installs' Events can be told apart
+   */
+  public EventRecorder(KubernetesClient client, Clock clock, String controllerClass) {
     this.client = client;
     this.clock = clock;
+    this.instance = controllerClass.isEmpty() ? COMPONENT : COMPONENT + "-" + controllerClass;
   }
 
   public void normal(HasMetadata on, String reason, String message) {
@@ -94,6 +105,7 @@ public class EventRecorder {
                   .withComponent(COMPONENT)
                   .endSource()
                   .withReportingComponent(COMPONENT)
+                  .withReportingInstance(instance)
                   .build())
           .create();
       recent.put(key, new Recorded(name, 1, now));

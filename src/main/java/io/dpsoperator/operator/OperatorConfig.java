@@ -35,7 +35,8 @@ public record OperatorConfig(
     Duration statusHeartbeat,
     Duration certificateExpiryWarning,
     int queryPageSize,
-    Duration registrationStateInterval) {
+    Duration registrationStateInterval,
+    String controllerClass) {
 
   /** One configuration key. */
   public record Setting(String key, String defaultValue, String description) {}
@@ -117,7 +118,12 @@ public record OperatorConfig(
               "DPS_OPERATOR_REGISTRATION_STATE_INTERVAL",
               "1h",
               "How often the registration state of an individual enrollment is read (one DPS"
-                  + " call per enrollment per interval; DPS queries do not carry it)"));
+                  + " call per enrollment per interval; DPS queries do not carry it)"),
+          new Setting(
+              "DPS_OPERATOR_CONTROLLER_CLASS",
+              "",
+              "Reconcile only resources labelled dpsoperator.io/controller-class with this value;"
+                  + " empty reconciles only resources without the label"));
 
   /** Reads the configuration from environment variables; unknown keys are ignored. */
   public static OperatorConfig fromEnv(Map<String, String> env) {
@@ -151,7 +157,8 @@ public record OperatorConfig(
         duration("DPS_OPERATOR_STATUS_HEARTBEAT", v),
         duration("DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING", v),
         positiveInt("DPS_OPERATOR_QUERY_PAGE_SIZE", v),
-        duration("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", v));
+        duration("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", v),
+        controllerClass(v.get("DPS_OPERATOR_CONTROLLER_CLASS")));
   }
 
   /** The configuration with every default. */
@@ -169,6 +176,16 @@ public record OperatorConfig(
   /** Whether the operator watches every namespace. */
   public boolean watchesAllNamespaces() {
     return watchNamespaces.isEmpty();
+  }
+
+  /** A label value: at most 63 characters, alphanumeric at both ends, - _ . inside. */
+  private static String controllerClass(String value) {
+    if (!value.isEmpty() && !value.matches("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")) {
+      throw new IllegalArgumentException(
+          "DPS_OPERATOR_CONTROLLER_CLASS must be a label value: at most 63 letters, digits, '-',"
+              + " '_' or '.', starting and ending with a letter or digit");
+    }
+    return value;
   }
 
   private static Optional<String> optional(String value) {

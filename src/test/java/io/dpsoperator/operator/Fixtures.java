@@ -26,6 +26,22 @@ public final class Fixtures {
 
   private Fixtures() {}
 
+  /**
+   * Waits until the clock is in a later second than {@code instant}: Kubernetes creation timestamps
+   * have whole seconds, and a DPS record created in or after its resource's creation second counts
+   * as created for it.
+   */
+  public static void awaitNextSecond(java.time.Instant instant) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(3))
+        .pollInterval(java.time.Duration.ofMillis(20))
+        .until(
+            () ->
+                java.time.Instant.now()
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    .isAfter(instant));
+  }
+
   public static String randomKey() {
     byte[] b = new byte[32];
     RANDOM.nextBytes(b);

@@ -268,6 +268,7 @@ class IndividualEnrollmentControllerTest {
             .build(),
         IfMatch.absent());
     String etagBefore = inDps("adopted-01").orElseThrow().etag();
+    Fixtures.awaitNextSecond(inDps("adopted-01").orElseThrow().createdDateTimeUtc());
     env.secret(ns, "keys", Map.of("primaryKey", primary, "secondaryKey", secondary));
     IndividualEnrollment r = apply(enrollment(ns, "adopted-01", Fixtures.keysFromSecret("keys")));
 

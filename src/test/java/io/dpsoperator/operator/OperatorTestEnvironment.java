@@ -20,6 +20,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -58,7 +59,9 @@ public final class OperatorTestEnvironment implements AutoCloseable {
   public final DpsEmulator emulator;
   public DpsOperator operator;
   private final OperatorConfig config;
+  private final Map<String, String> env;
   private final DpsOperator.Wiring wiring;
+  private final List<AutoCloseable> others = new java.util.ArrayList<>();
   public final DpsClient dps;
   public final PrometheusMeterRegistry meters;
 
@@ -120,7 +123,7 @@ public final class OperatorTestEnvironment implements AutoCloseable {
                     emulator.serviceConnectionString(DpsEmulator.DEFAULT_POLICY))
                 .build())
         .create();
-    Map<String, String> env = new HashMap<>();
+    env = new HashMap<>();
     env.put("DPS_OPERATOR_NAMESPACE", OPERATOR_NAMESPACE);
     env.put("DPS_OPERATOR_RESYNC_INTERVAL", "2s");
     env.put("DPS_OPERATOR_GROUP_STATUS_INTERVAL", "1s");
@@ -178,6 +181,36 @@ public final class OperatorTestEnvironment implements AutoCloseable {
   public void restartOperator() {
     operator.close();
     operator = DpsOperator.start(config, wiring);
+  }
+
+  /**
+   * Another operator instance on the same Kubernetes API and DPS, with settings over this one's,
+   * its own Kubernetes client (sending {@code userAgent}, so that the mock server's recorded
+   * requests tell the instances apart) and its own meters. Closed with the environment.
+   */
+  public DpsOperator startAnother(
+      Map<String, String> overrides, String userAgent, MeterRegistry meters) {
+    KubernetesClient client =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder(kube.getConfiguration())
+                    .withUserAgent(userAgent)
+                    .build())
+            .build();
+    DpsOperator other =
+        DpsOperator.start(
+            OperatorConfig.fromEnv(env, overrides),
+            new DpsOperator.Wiring(
+                client,
+                meters,
+                Optional.empty(),
+                Optional.of(emulator.caCertificatePem()),
+                false,
+                false,
+                Clock.systemUTC()));
+    others.add(client);
+    others.add(other);
+    return other;
   }
 
   /** A fresh namespace, so that tests do not see each other's resources. */
@@ -273,6 +306,13 @@ public final class OperatorTestEnvironment implements AutoCloseable {
 
   @Override
   public void close() {
+    for (int i = others.size() - 1; i >= 0; i--) {
+      try {
+        others.get(i).close();
+      } catch (Exception e) {
+        // closing the rest matters more
+      }
+    }
     operator.close();
     dps.close();
     emulator.close();

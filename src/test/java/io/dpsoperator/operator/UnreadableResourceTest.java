@@ -76,7 +76,19 @@ class UnreadableResourceTest {
             "{\"attestation\":\"oops\"}", "spec.attestation is \"oops\", expected an object"),
         Arguments.of(
             "{\"reprovisionPolicy\":\"yes\",\"attestation\":" + KEYS_ATTESTATION + "}",
-            "spec.reprovisionPolicy is \"yes\", expected an object"));
+            "spec.reprovisionPolicy is \"yes\", expected an object"),
+        Arguments.of(
+            "{\"reconcilePolicy\":\"Ignore\",\"attestation\":" + KEYS_ATTESTATION + "}",
+            "spec.reconcilePolicy is \"Ignore\", expected one of Manage, Observe"),
+        Arguments.of(
+            "{\"adoptionPolicy\":\"Take\",\"attestation\":" + KEYS_ATTESTATION + "}",
+            "spec.adoptionPolicy is \"Take\", expected one of Adopt, AdoptAndOwn, Refuse"),
+        Arguments.of(
+            "{\"attestation\":{\"type\":\"symmetricKey\",\"symmetricKey\":"
+                + "{\"generatedSecretTemplate\":{\"labels\":\"team=pumps\"}}}}",
+            // Under symmetricKey, a key-like path: the value is not shown.
+            "spec.attestation.symmetricKey.generatedSecretTemplate.labels is a string (not"
+                + " shown), expected an object"));
   }
 
   @ParameterizedTest

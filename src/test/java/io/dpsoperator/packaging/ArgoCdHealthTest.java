@@ -87,6 +87,14 @@ class ArgoCdHealthTest {
   }
 
   @Test
+  void pausedWithDriftIsSuspended() {
+    Health health = run(GROUP, enrollment(3, 3, "False", "Paused", 3));
+
+    assertThat(health.status()).isEqualTo("Suspended");
+    assertThat(health.message()).startsWith("Paused: ");
+  }
+
+  @Test
   void readyTrueForTheCurrentGenerationIsHealthy() {
     assertThat(run(INDIVIDUAL, enrollment(2, 2, "True", "Synced", 2)).status())
         .isEqualTo("Healthy");

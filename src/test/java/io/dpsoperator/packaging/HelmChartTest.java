@@ -82,6 +82,7 @@ class HelmChartTest {
                 Map.entry("DPS_OPERATOR_QUERY_PAGE_SIZE", "100"),
                 Map.entry("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", "1h"),
                 Map.entry("DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING", "30d"),
+                Map.entry("DPS_OPERATOR_CONTROLLER_CLASS", ""),
                 Map.entry("DPS_OPERATOR_NAMESPACE", "fieldRef:metadata.namespace"),
                 Map.entry("DPS_OPERATOR_CONNECTION_SECRET", "dps-connection"),
                 Map.entry("DPS_OPERATOR_CONNECTION_SECRET_KEY", "connectionString"),
@@ -746,6 +747,7 @@ class HelmChartTest {
             "resync:\n  registrationStateInterval: 6h\n",
             "DPS_OPERATOR_REGISTRATION_STATE_INTERVAL",
             "6h"),
+        Arguments.of("controllerClass: canary\n", "DPS_OPERATOR_CONTROLLER_CLASS", "canary"),
         Arguments.of(
             "certificates:\n  expiryWarning: 14d\n",
             "DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING",

@@ -62,6 +62,27 @@ public abstract class DpsRecordSpec {
       "A Secret in this namespace with the DPS connection string; default: the operator-wide connection Secret.")
   private ConnectionSecretRef connectionSecretRef;
 
+  // Per-resource control (issue #11): whether and how the operator may write to DPS.
+
+  /**
+   * Manage (default) makes DPS hold this spec; Observe never writes to DPS: the status mirrors the
+   * record and the InSync condition tells whether it differs from the spec.
+   */
+  @JsonPropertyDescription(
+      "Manage (default) makes DPS hold this spec; Observe never writes to DPS: the status mirrors the record and the InSync condition tells whether it differs from the spec.")
+  @Default("Manage")
+  private ReconcilePolicy reconcilePolicy;
+
+  /**
+   * What to do with a DPS record that exists before this resource manages it: Adopt (default) takes
+   * it over but never deletes it; AdoptAndOwn takes it over and lets deletionPolicy apply; Refuse
+   * leaves it alone.
+   */
+  @JsonPropertyDescription(
+      "What to do with a DPS record that exists before this resource manages it: Adopt (default) takes it over but never deletes it; AdoptAndOwn takes it over and lets deletionPolicy apply; Refuse leaves it alone.")
+  @Default("Adopt")
+  private AdoptionPolicy adoptionPolicy;
+
   public ProvisioningStatus getProvisioningStatus() {
     return provisioningStatus;
   }
@@ -132,6 +153,22 @@ public abstract class DpsRecordSpec {
 
   public void setConnectionSecretRef(ConnectionSecretRef connectionSecretRef) {
     this.connectionSecretRef = connectionSecretRef;
+  }
+
+  public ReconcilePolicy getReconcilePolicy() {
+    return reconcilePolicy;
+  }
+
+  public void setReconcilePolicy(ReconcilePolicy reconcilePolicy) {
+    this.reconcilePolicy = reconcilePolicy;
+  }
+
+  public AdoptionPolicy getAdoptionPolicy() {
+    return adoptionPolicy;
+  }
+
+  public void setAdoptionPolicy(AdoptionPolicy adoptionPolicy) {
+    this.adoptionPolicy = adoptionPolicy;
   }
 
   /**

@@ -62,6 +62,35 @@ public abstract class DpsRecordStatus {
       "SHA-256 of the desired DPS record (secret material included) last applied; detects Secret rotations without reading keys back.")
   private String appliedHash;
 
+  /**
+   * Created when the operator created the record in DPS, Adopted when it took over a record that
+   * existed before; absent while it has taken neither (Observe, paused, or adoption refused).
+   */
+  @JsonPropertyDescription(
+      "Created when the operator created the record in DPS, Adopted when it took over a record that existed before; absent while it has taken neither (Observe, paused, or adoption refused).")
+  private String ownership;
+
+  /** The value of the dpsoperator.io/force-sync annotation the operator last acted on. */
+  @JsonPropertyDescription(
+      "The value of the dpsoperator.io/force-sync annotation the operator last acted on.")
+  private String lastForceSync;
+
+  public String getOwnership() {
+    return ownership;
+  }
+
+  public void setOwnership(String ownership) {
+    this.ownership = ownership;
+  }
+
+  public String getLastForceSync() {
+    return lastForceSync;
+  }
+
+  public void setLastForceSync(String lastForceSync) {
+    this.lastForceSync = lastForceSync;
+  }
+
   public String getAppliedHash() {
     return appliedHash;
   }

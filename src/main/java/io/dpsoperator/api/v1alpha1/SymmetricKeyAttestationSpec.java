@@ -31,6 +31,14 @@ public class SymmetricKeyAttestationSpec {
   @Size(max = 253)
   private String generatedSecretName;
 
+  /**
+   * Labels and annotations of the Secret of generated keys, applied when it is written and kept
+   * when they change. Ignored when secretRef is set.
+   */
+  @JsonPropertyDescription(
+      "Labels and annotations of the Secret of generated keys, applied when it is written and kept when they change. Ignored when secretRef is set.")
+  private SecretTemplate generatedSecretTemplate;
+
   public SymmetricKeySecretRef getSecretRef() {
     return secretRef;
   }
@@ -45,5 +53,13 @@ public class SymmetricKeyAttestationSpec {
 
   public void setGeneratedSecretName(String generatedSecretName) {
     this.generatedSecretName = generatedSecretName;
+  }
+
+  public SecretTemplate getGeneratedSecretTemplate() {
+    return generatedSecretTemplate;
+  }
+
+  public void setGeneratedSecretTemplate(SecretTemplate generatedSecretTemplate) {
+    this.generatedSecretTemplate = generatedSecretTemplate;
   }
 }

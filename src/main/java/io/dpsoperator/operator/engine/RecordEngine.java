@@ -16,6 +16,7 @@ import io.dpsoperator.operator.writer.ItemResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -47,6 +48,10 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
   private final InventoryEventSource<P, R> inventories;
   private final Duration writeTimeout;
   private final Map<DpsClient, BulkWriter<R>> writers = new IdentityHashMap<>();
+  // Without writes, whether the keys differed when last read, by "desired hash|etag": a record
+  // observed again with nothing changed costs no keys read.
+  private final Map<ResourceID, Map.Entry<String, Boolean>> observedKeys =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param name the event source name
@@ -77,8 +82,29 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
     void write(SymmetricKeyAttestation keys) throws SyncFailure;
   }
 
+  /**
+   * What a sync may do.
+   *
+   * @param writes whether it may write to DPS (false under Observe or pause: it only reads and
+   *     reports the differences)
+   * @param adopt whether it may take over a record that exists before the resource applied one
+   * @param fullRead whether to read the record and its keys from DPS rather than trust the
+   *     inventory (a force-sync)
+   * @param since when the resource was created (to the second), or null: a record DPS created at or
+   *     after it was created for this resource by an earlier attempt whose status was never written
+   *     (an operator restart between the create and the status write), not adopted
+   */
+  public record Controls(boolean writes, boolean adopt, boolean fullRead, Instant since) {
+    /** Write and adopt, from the inventory: the default. */
+    public static final Controls MANAGE = new Controls(true, true, false, null);
+  }
+
   /** One thing that happened in DPS, for an Event. */
-  public record Change(String reason, String message) {}
+  public record Change(String reason, String message, boolean created) {
+    public Change(String reason, String message) {
+      this(reason, message, false);
+    }
+  }
 
   /**
    * The result of a sync.
@@ -93,6 +119,10 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
    * @param fresh whether {@code held} comes from a sweep or a read (it carries DPS's timestamps
    *     and, where the service sends it, the registration state), rather than from our write
    * @param adopted whether the record existed before this resource managed it
+   * @param missing without writes: DPS does not hold the record
+   * @param drift without writes: the fields in which DPS differs from the desired record ("secret
+   *     material" for keys); empty when it holds the desired record
+   * @param forced whether the record was read in full (a force-sync)
    */
   public record Outcome<R>(
       Optional<R> held,
@@ -101,11 +131,30 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
       String appliedHash,
       List<Change> changes,
       boolean fresh,
-      boolean adopted) {
+      boolean adopted,
+      boolean missing,
+      List<String> drift,
+      boolean forced) {
+
+    Outcome(
+        Optional<R> held,
+        String etag,
+        Optional<SymmetricKeyAttestation> keys,
+        String appliedHash,
+        List<Change> changes,
+        boolean fresh,
+        boolean adopted) {
+      this(held, etag, keys, appliedHash, changes, fresh, adopted, false, List.of(), false);
+    }
 
     /** The inventory has not read this DPS yet; the resource is triggered when it has. */
     public boolean pending() {
-      return held.isEmpty();
+      return held.isEmpty() && !missing;
+    }
+
+    /** Whether this sync created the record in DPS (new, or recreated after a delete). */
+    public boolean created() {
+      return changes.stream().anyMatch(Change::created);
     }
 
     /** Whether anything was written to DPS. */
@@ -136,10 +185,35 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
       String kindLabel,
       KeysWriter beforeCreate)
       throws SyncFailure {
+    return sync(
+        client, who, id, desired, lastEtag, lastHash, kindLabel, beforeCreate, Controls.MANAGE);
+  }
+
+  /**
+   * Syncs one record within what {@code controls} allow.
+   *
+   * @see #sync(DpsClient, ResourceID, String, Desired, String, String, String, KeysWriter)
+   */
+  public Outcome<R> sync(
+      DpsClient client,
+      ResourceID who,
+      String id,
+      Desired<R> desired,
+      String lastEtag,
+      String lastHash,
+      String kindLabel,
+      KeysWriter beforeCreate,
+      Controls controls)
+      throws SyncFailure {
     DpsInventory<R> inventory = inventories.inventory(client);
     inventory.claim(id, who);
+    Attempt attempt =
+        new Attempt(
+            client, who, id, desired, lastEtag, lastHash, kindLabel, beforeCreate, controls);
+    if (controls.fullRead()) {
+      return attempt.read();
+    }
     DpsInventory.Lookup<R> lookup = inventory.lookup(id);
-    Attempt attempt = new Attempt(client, id, desired, lastEtag, lastHash, kindLabel, beforeCreate);
     if (lookup instanceof DpsInventory.Unknown<R> unknown) {
       // A resource that applied its record before (an operator restart) waits for the sweep
       // rather than trying a create that DPS would refuse: only a new resource creates at once.
@@ -148,7 +222,8 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
         return new Outcome<>(
             Optional.empty(), lastEtag, desired.keys(), lastHash, List.of(), false, false);
       }
-      return attempt.create();
+      // Without writes there is no create to try: one read says whether DPS holds it.
+      return controls.writes() ? attempt.create() : attempt.read();
     }
     if (lookup instanceof DpsInventory.Absent<R>) {
       return attempt.create();
@@ -191,6 +266,7 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
 
   /** {@code who} manages no record any more. */
   public void release(ResourceID who) {
+    observedKeys.remove(who);
     inventories.release(who);
   }
 
@@ -282,25 +358,31 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
   /** One sync of one record: its inputs, and the changes made so far. */
   private final class Attempt {
     private final DpsClient client;
+    private final ResourceID who;
     private final String id;
     private Desired<R> desired;
     private final String lastEtag;
     private final String lastHash;
     private final String kindLabel;
     private final KeysWriter beforeCreate;
+    private final Controls controls;
     private final List<Change> changes = new ArrayList<>();
     private boolean adopted;
     private int attempts;
 
     Attempt(
         DpsClient client,
+        ResourceID who,
         String id,
         Desired<R> desired,
         String lastEtag,
         String lastHash,
         String kindLabel,
-        KeysWriter beforeCreate) {
+        KeysWriter beforeCreate,
+        Controls controls) {
       this.client = client;
+      this.who = who;
+      this.controls = controls;
       this.id = id;
       this.desired = desired;
       this.lastEtag = lastEtag;
@@ -315,6 +397,19 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
 
     /** Creates the record; 409 means it exists after all, and it is read and compared. */
     Outcome<R> create() throws SyncFailure {
+      if (!controls.writes()) {
+        return new Outcome<>(
+            Optional.empty(),
+            null,
+            desired.keys(),
+            lastHash,
+            changes,
+            true,
+            false,
+            true,
+            List.of(),
+            controls.fullRead());
+      }
       if (++attempts > MAX_ATTEMPTS) {
         throw failure(new ItemResult.PreconditionFailed("kept changing"));
       }
@@ -333,10 +428,11 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
       if (result instanceof ItemResult.Ok) {
         changes.add(
             neverApplied()
-                ? new Change(Reasons.CREATED, "Created DPS " + kindLabel + " " + id)
+                ? new Change(Reasons.CREATED, "Created DPS " + kindLabel + " " + id, true)
                 : new Change(
                     Reasons.DRIFT_CORRECTED,
-                    "Recreated DPS " + kindLabel + " " + id + ", deleted outside the operator"));
+                    "Recreated DPS " + kindLabel + " " + id + ", deleted outside the operator",
+                    true));
         return written(want);
       }
       if (result instanceof ItemResult.Conflict) {
@@ -367,8 +463,33 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
       if (++attempts > MAX_ATTEMPTS + 1) {
         throw failure(new ItemResult.PreconditionFailed("kept changing"));
       }
+      if (!controls.writes()) {
+        return observe(held, etag);
+      }
       boolean adopting = neverApplied();
-      if (adopting && !adopted) {
+      boolean ours = adopting && createdForThisResource(held);
+      if (adopting && !ours && !controls.adopt()) {
+        throw SyncFailure.terminal(
+            Reasons.ADOPTION_REFUSED,
+            "DPS already holds "
+                + kindLabel
+                + " "
+                + id
+                + ", which this resource did not create; adoptionPolicy Refuse leaves it alone."
+                + " Delete it in DPS, or set spec.adoptionPolicy to Adopt or AdoptAndOwn to take"
+                + " it over");
+      }
+      if (ours && changes.stream().noneMatch(Change::created)) {
+        changes.add(
+            new Change(
+                Reasons.CREATED,
+                "Found DPS "
+                    + kindLabel
+                    + " "
+                    + id
+                    + ", created for this resource before its status recorded it",
+                true));
+      } else if (adopting && !ours && !adopted) {
         adopted = true;
         changes.add(new Change(Reasons.ADOPTED, "Adopted existing DPS " + kindLabel + " " + id));
       }
@@ -391,7 +512,8 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
       List<String> differing = RecordDiff.differences(want, held);
       boolean keysDiffer = false;
       boolean hashChanged = lastHash != null && !lastHash.equals(hash) && !adopting;
-      if (desired.keys().isPresent() && (adopting || outOfBand || hashChanged)) {
+      if (desired.keys().isPresent()
+          && (adopting || outOfBand || hashChanged || controls.fullRead())) {
         // The keys are not in what a query or GET shows: read them only when they may differ.
         if (heldKeys == null) {
           heldKeys = keys();
@@ -399,7 +521,17 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
         keysDiffer = !desired.keys().equals(heldKeys);
       }
       if (differing.isEmpty() && !keysDiffer) {
-        return new Outcome<>(Optional.of(held), etag, desired.keys(), hash, changes, true, adopted);
+        return new Outcome<>(
+            Optional.of(held),
+            etag,
+            desired.keys(),
+            hash,
+            changes,
+            true,
+            adopted,
+            false,
+            List.of(),
+            controls.fullRead());
       }
       ItemResult result = await(writer(client).update(want, etag));
       if (result instanceof ItemResult.Ok) {
@@ -425,6 +557,47 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
       throw failure(result);
     }
 
+    /**
+     * Without writes: what DPS holds and how it differs from the desired record. The keys are read
+     * when the desired record or DPS's etag changed since they were last compared, or on a
+     * force-sync.
+     */
+    private Outcome<R> observe(R held, String etag) throws SyncFailure {
+      String hash = RecordDiff.hash(desired.record(), desired.keys().orElse(null));
+      List<String> drift = new ArrayList<>(RecordDiff.differences(desired.record(), held));
+      if (desired.keys().isPresent()) {
+        String memo = hash + "|" + etag;
+        Map.Entry<String, Boolean> last = observedKeys.get(who);
+        boolean keysDiffer;
+        if (last != null && last.getKey().equals(memo) && !controls.fullRead()) {
+          keysDiffer = last.getValue();
+        } else {
+          keysDiffer = !desired.keys().equals(keys());
+          observedKeys.put(who, Map.entry(memo, keysDiffer));
+        }
+        if (keysDiffer) {
+          drift.add("secret material");
+        }
+      }
+      return new Outcome<>(
+          Optional.of(held),
+          etag,
+          desired.keys(),
+          lastHash,
+          changes,
+          true,
+          false,
+          false,
+          List.copyOf(drift),
+          controls.fullRead());
+    }
+
+    /** Whether DPS created the record at or after the resource's creation. */
+    private boolean createdForThisResource(R held) {
+      Instant created = remote.created(held);
+      return controls.since() != null && created != null && !created.isBefore(controls.since());
+    }
+
     private Optional<SymmetricKeyAttestation> keys() throws SyncFailure {
       try {
         return remote.keys(client, id);
@@ -441,7 +614,10 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
           RecordDiff.hash(sent, desired.keys().orElse(null)),
           changes,
           false,
-          adopted);
+          adopted,
+          false,
+          List.of(),
+          controls.fullRead());
     }
   }
 }

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param <P> the primary resource kind
  * @param <R> the DPS record type
  */
-public class InventoryEventSource<P extends HasMetadata, R> extends AbstractEventSource<Void, P> {
+public class InventoryEventSource<P extends HasMetadata, R> extends AbstractEventSource<Void, P>
+    implements io.javaoperatorsdk.operator.processing.event.source.ResourceEventAware<P> {
   private final RemoteRecords<R> kind;
   private final Duration interval;
   private final int pageSize;
@@ -84,6 +85,15 @@ public class InventoryEventSource<P extends HasMetadata, R> extends AbstractEven
       all = List.copyOf(inventories.values());
     }
     all.forEach(i -> i.release(who));
+  }
+
+  /**
+   * A resource gone from the controller's cache (deleted, or relabelled to another controller
+   * class) claims nothing any more.
+   */
+  @Override
+  public void onResourceDeleted(P resource) {
+    release(ResourceID.fromResource(resource));
   }
 
   private void trigger(ResourceID who) {

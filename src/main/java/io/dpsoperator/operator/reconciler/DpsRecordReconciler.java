@@ -1,9 +1,9 @@
 package io.dpsoperator.operator.reconciler;
 
 import io.dpsoperator.api.v1alpha1.ConnectionSecretRef;
-import io.dpsoperator.api.v1alpha1.DeletionPolicy;
 import io.dpsoperator.api.v1alpha1.DpsRecordSpec;
 import io.dpsoperator.api.v1alpha1.DpsRecordStatus;
+import io.dpsoperator.api.v1alpha1.SecretTemplate;
 import io.dpsoperator.api.v1alpha1.tolerant.UnreadableSpec;
 import io.dpsoperator.dps.DpsClient;
 import io.dpsoperator.dps.DpsException;
@@ -124,10 +124,8 @@ public abstract class DpsRecordReconciler<
     return resource.getSpec() == null ? null : resource.getSpec().getConnectionSecretRef();
   }
 
-  private DeletionPolicy deletionPolicy(P resource) {
-    return resource.getSpec() == null || resource.getSpec().getDeletionPolicy() == null
-        ? DeletionPolicy.DELETE
-        : resource.getSpec().getDeletionPolicy();
+  private ResourceControls controls(P resource) {
+    return ResourceControls.of(resource, resource.getSpec());
   }
 
   /**
@@ -138,6 +136,9 @@ public abstract class DpsRecordReconciler<
    */
   protected abstract void fillStatus(
       P resource, S status, RecordEngine.Outcome<R> outcome, DpsClient client);
+
+  /** The labels and annotations asked for the Secret of generated keys, if any. */
+  protected abstract SecretTemplate secretTemplate(P resource);
 
   /** What the owned Secret of generated keys holds besides the keys. */
   protected abstract java.util.Map<String, String> deviceFacts(P resource, DpsClient client);
@@ -175,6 +176,9 @@ public abstract class DpsRecordReconciler<
     Long generation = resource.getMetadata().getGeneration();
     String id = dpsId(resource);
     boolean confirmed = false;
+    ResourceControls controls = controls(resource);
+    ControlReport report = new ControlReport(events, kindLabel());
+    report.paused(resource, status, controls, generation, now);
     try {
       // The API server's CEL rule may not run: the operator refuses the rename itself.
       SpecInvariants.sameId(dpsIdField(), managedId(status), id);
@@ -197,8 +201,10 @@ public abstract class DpsRecordReconciler<
       if (desired.generatedKeysSecret().isPresent()) {
         requireOwnedOrAbsent(resource, desired.generatedKeysSecret().get());
       }
-      String lastEtag = status.getEtag();
-      String lastHash = status.getAppliedHash();
+      // A record the operator has not taken (observed only, or refused) is new to it: adoption.
+      boolean owned = ResourceControls.owned(status);
+      String lastEtag = owned ? status.getEtag() : null;
+      String lastHash = owned ? status.getAppliedHash() : null;
       if (status.getDpsHost() != null && !status.getDpsHost().equals(client.hostName())) {
         // Another DPS now: its record is new to the operator; the old one is left in place.
         String message =
@@ -223,7 +229,8 @@ public abstract class DpsRecordReconciler<
               lastEtag,
               lastHash,
               kindLabel(),
-              keys -> writeGeneratedKeys(resource, context, client, id, desired, keys, material));
+              keys -> writeGeneratedKeys(resource, context, client, id, desired, keys, material),
+              controls.engine(status));
       if (outcome.pending()) {
         // The inventory of this DPS is being read; it triggers this resource when it is.
         return UpdateControl.<P>noUpdate().rescheduleAfter(resyncInterval());
@@ -232,25 +239,46 @@ public abstract class DpsRecordReconciler<
         LOG.atInfo().addKeyValue("id", id).log("{}", change.message());
         events.normal(resource, change.reason(), change.message());
       }
-      // Recorded before anything else can fail, so that deletion knows the record is managed. A
-      // write of ours leaves the etag unknown until the next inventory sweep brings it.
-      status.setEtag(outcome.etag() != null ? outcome.etag() : lastEtag);
+      if (controls.writes()) {
+        // Recorded before anything else can fail, so that deletion knows the record is managed.
+        // A write of ours leaves the etag unknown until the next inventory sweep brings it.
+        status.setEtag(outcome.etag() != null ? outcome.etag() : lastEtag);
+        status.setAppliedHash(outcome.appliedHash());
+        status.setOwnership(ownership(status, outcome));
+      } else {
+        // Nothing applied: the status mirrors what DPS holds.
+        status.setEtag(outcome.etag());
+      }
       setManagedId(status, id);
-      status.setAppliedHash(outcome.appliedHash());
       status.setDpsHost(client.hostName());
-      if (desired.generatedKeysSecret().isPresent() && outcome.keys().isPresent()) {
+      if (controls.forceSyncDue(status)) {
+        status.setLastForceSync(controls.forceSync().get());
+        String message = "Read " + kindLabel() + " " + id + " from DPS in full (force-sync)";
+        LOG.info("{} value={}", message, controls.forceSync().get());
+        events.normal(resource, Reasons.FORCE_SYNCED, message);
+      }
+      if (controls.writes()
+          && desired.generatedKeysSecret().isPresent()
+          && outcome.keys().isPresent()) {
         writeGeneratedKeys(resource, context, client, id, desired, outcome.keys().get(), material);
       }
       status.setCertificates(desired.certificates().isEmpty() ? null : desired.certificates());
       status.setKeysSecretName(desired.generatedKeysSecret().orElse(null));
-      fillStatus(resource, status, outcome, client);
-      confirmed = true;
+      if (!outcome.missing()) {
+        fillStatus(resource, status, outcome, client);
+      }
+      confirmed = controls.writes() || (!outcome.missing() && outcome.drift().isEmpty());
       CertificateValidity validity =
           CertificateValidity.of(desired.certificates(), now, config.certificateExpiryWarning());
       reportCertificates(resource, status, desired, validity, generation, now);
+      if (!controls.writes()) {
+        report.observed(resource, status, controls, outcome, id, generation, now);
+      } else {
+        report.managed(status);
+      }
       if (!desired.certificates().isEmpty() && !validity.anyValid()) {
         fail(resource, status, validity.reason(), validity.message(kindLabel()), generation, now);
-      } else {
+      } else if (controls.writes()) {
         Conditions.setReady(
             status, true, Reasons.SYNCED, "DPS holds the desired " + kindLabel(), generation, now);
       }
@@ -364,16 +392,31 @@ public abstract class DpsRecordReconciler<
         resource.getMetadata().getNamespace(), resource.getMetadata().getName());
     // The record the operator manages, even if the spec now names another id.
     String id = status != null && managedId(status) != null ? managedId(status) : dpsId(resource);
-    boolean managed = Claims.manages(status);
-    if (deletionPolicy(resource) == DeletionPolicy.ORPHAN || !managed) {
-      if (managed) {
-        events.normal(
-            resource,
-            Reasons.ORPHANED,
-            "Left DPS " + kindLabel() + " " + id + " in place (deletionPolicy Orphan)");
+    ResourceControls.DeletionDecision decision = controls(resource).onDelete(status);
+    switch (decision.action()) {
+      case NOTHING -> {
+        untrack(rid);
+        return DeleteControl.defaultDelete();
       }
-      untrack(rid);
-      return DeleteControl.defaultDelete();
+      case ORPHAN -> {
+        String message =
+            "Left DPS " + kindLabel() + " " + id + " in place (" + decision.why() + ")";
+        LOG.info("{}", message);
+        events.normal(resource, Reasons.ORPHANED, message);
+        untrack(rid);
+        return DeleteControl.defaultDelete();
+      }
+      case WAIT -> {
+        events.warning(
+            resource,
+            Reasons.DELETION_PAUSED,
+            "Deletion of DPS " + kindLabel() + " " + id + " waits: " + decision.why());
+        return DeleteControl.noFinalizerRemoval()
+            .rescheduleAfter(config.resyncInterval().toMillis());
+      }
+      case DELETE -> {
+        // below
+      }
     }
     if (olderClaimant(resource, context).isPresent()) {
       untrack(rid);
@@ -422,6 +465,17 @@ public abstract class DpsRecordReconciler<
     }
   }
 
+  /** The ownership to record after a sync with writes. */
+  private static String ownership(DpsRecordStatus status, RecordEngine.Outcome<?> outcome) {
+    if (outcome.created()) {
+      return ResourceControls.CREATED;
+    }
+    if (outcome.adopted()) {
+      return ResourceControls.ADOPTED;
+    }
+    return ResourceControls.ownership(status).orElse(null);
+  }
+
   /** The resource is gone or refused: its Secrets and its DPS record are no longer watched. */
   private void untrack(ResourceID rid) {
     referenced.untrack(rid);
@@ -457,15 +511,26 @@ public abstract class DpsRecordReconciler<
         new java.util.LinkedHashMap<>(deviceFacts(resource, client));
     data.put("primaryKey", keys.primaryKey());
     data.put("secondaryKey", keys.secondaryKey());
+    SecretTemplate template = secretTemplate(resource);
+    GeneratedKeysSecret.Metadata metadata =
+        GeneratedKeysSecret.Metadata.of(
+            resource,
+            template == null ? null : template.getLabels(),
+            template == null ? null : template.getAnnotations(),
+            config.controllerClass());
     // Only what the operator writes is compared: keys a user added stay and cause no rewrite.
     if (material
-        .secret(secretName)
-        .filter(existing -> existing.entrySet().containsAll(data.entrySet()))
-        .isPresent()) {
+            .secret(secretName)
+            .filter(existing -> existing.entrySet().containsAll(data.entrySet()))
+            .isPresent()
+        && referenced
+            .object(ObjectRef.secret(resource.getMetadata().getNamespace(), secretName))
+            .filter(metadata::presentOn)
+            .isPresent()) {
       return;
     }
     try {
-      GeneratedKeysSecret.write(context.getClient(), resource, secretName, data);
+      GeneratedKeysSecret.write(context.getClient(), resource, secretName, data, metadata);
     } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
       throw SyncFailure.retryable(
           Reasons.SECRET_WRITE_FAILED,

@@ -110,7 +110,10 @@ public class EnrollmentGroupReconciler
     var devices = status.getDevices();
     Instant last = lastCounted.get(resource.getMetadata().getUid());
     boolean due =
-        devices == null || last == null || !last.plus(config.groupStatusInterval()).isAfter(now);
+        outcome.forced()
+            || devices == null
+            || last == null
+            || !last.plus(config.groupStatusInterval()).isAfter(now);
     if (due) {
       lastCounted.put(resource.getMetadata().getUid(), now);
       // Pages through every registration of the group: ceil(devices / 100) calls per interval.
@@ -128,6 +131,14 @@ public class EnrollmentGroupReconciler
   @Override
   protected java.time.Duration statusRefreshInterval() {
     return config.groupStatusInterval();
+  }
+
+  @Override
+  protected io.dpsoperator.api.v1alpha1.SecretTemplate secretTemplate(EnrollmentGroup resource) {
+    var attestation = resource.getSpec().getAttestation();
+    return attestation == null || attestation.getSymmetricKey() == null
+        ? null
+        : attestation.getSymmetricKey().getGeneratedSecretTemplate();
   }
 
   @Override

@@ -121,9 +121,10 @@ public class IndividualEnrollmentReconciler
   }
 
   /**
-   * Whether to read the registration record now: at once for an adopted record, never for one just
-   * created (it has no registration yet), and otherwise once per registration-state interval, the
-   * first time after a restart at a random point of it so that a restart does not read them all.
+   * Whether to read the registration record now: at once on a force-sync or for an adopted record,
+   * never for one just created (it has no registration yet), and otherwise once per
+   * registration-state interval, the first time after a restart at a random point of it so that a
+   * restart does not read them all.
    */
   private boolean registrationReadDue(
       IndividualEnrollment resource,
@@ -131,6 +132,10 @@ public class IndividualEnrollmentReconciler
       RecordEngine.Outcome<io.dpsoperator.dps.model.IndividualEnrollment> outcome) {
     Instant now = clock.instant();
     String uid = resource.getMetadata().getUid();
+    if (outcome.forced()) {
+      registrationReads.put(uid, now);
+      return true;
+    }
     Duration interval = config.registrationStateInterval();
     Instant last = registrationReads.get(uid);
     if (last == null) {
@@ -173,6 +178,15 @@ public class IndividualEnrollmentReconciler
   @Override
   protected java.time.Duration statusRefreshInterval() {
     return config.registrationStateInterval();
+  }
+
+  @Override
+  protected io.dpsoperator.api.v1alpha1.SecretTemplate secretTemplate(
+      IndividualEnrollment resource) {
+    var attestation = resource.getSpec().getAttestation();
+    return attestation == null || attestation.getSymmetricKey() == null
+        ? null
+        : attestation.getSymmetricKey().getGeneratedSecretTemplate();
   }
 
   @Override

@@ -16,19 +16,94 @@ import java.util.Map;
 public final class GeneratedKeysSecret {
   public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
   public static final String MANAGED_BY = "dps-operator";
+  public static final String OWNER_KIND_LABEL = "dpsoperator.io/owner-kind";
+  public static final String CONTROLLER_CLASS_LABEL = "dpsoperator.io/controller-class";
+
+  /** The owning resource, as {@code <Kind>/<namespace>/<name>}. */
+  public static final String OWNER_ANNOTATION = "dpsoperator.io/owner";
+
+  public static final String OWNER_UID_ANNOTATION = "dpsoperator.io/owner-uid";
+
+  private static final String RESERVED_PREFIX = "dpsoperator.io/";
 
   private GeneratedKeysSecret() {}
 
-  /** Creates or replaces the Secret's data. */
+  /**
+   * The labels and annotations the Secret carries: the template's, then the operator's own (which
+   * win): who owns it, and the controller class of the operator instance that writes it.
+   */
+  public record Metadata(Map<String, String> labels, Map<String, String> annotations) {
+
+    /**
+     * @param templateLabels the resource's template labels, or null
+     * @param templateAnnotations the resource's template annotations, or null
+     * @param controllerClass the writing operator's controller class, empty for none
+     */
+    public static Metadata of(
+        HasMetadata owner,
+        Map<String, String> templateLabels,
+        Map<String, String> templateAnnotations,
+        String controllerClass) {
+      Map<String, String> labels = new java.util.TreeMap<>();
+      if (templateLabels != null) {
+        templateLabels.forEach(
+            (k, v) -> {
+              if (!k.startsWith(RESERVED_PREFIX) && !k.equals(MANAGED_BY_LABEL)) {
+                labels.put(k, v);
+              }
+            });
+      }
+      labels.put(MANAGED_BY_LABEL, MANAGED_BY);
+      labels.put(OWNER_KIND_LABEL, owner.getKind());
+      if (!controllerClass.isEmpty()) {
+        labels.put(CONTROLLER_CLASS_LABEL, controllerClass);
+      }
+      Map<String, String> annotations = new java.util.TreeMap<>();
+      if (templateAnnotations != null) {
+        templateAnnotations.forEach(
+            (k, v) -> {
+              if (!k.startsWith(RESERVED_PREFIX)) {
+                annotations.put(k, v);
+              }
+            });
+      }
+      annotations.put(
+          OWNER_ANNOTATION,
+          owner.getKind()
+              + "/"
+              + owner.getMetadata().getNamespace()
+              + "/"
+              + owner.getMetadata().getName());
+      annotations.put(OWNER_UID_ANNOTATION, owner.getMetadata().getUid());
+      return new Metadata(Map.copyOf(labels), Map.copyOf(annotations));
+    }
+
+    /** Whether an object already carries all of these labels and annotations. */
+    public boolean presentOn(HasMetadata object) {
+      return contains(object.getMetadata().getLabels(), labels)
+          && contains(object.getMetadata().getAnnotations(), annotations);
+    }
+
+    private static boolean contains(Map<String, String> actual, Map<String, String> wanted) {
+      return wanted.isEmpty()
+          || (actual != null && actual.entrySet().containsAll(wanted.entrySet()));
+    }
+  }
+
+  /** Creates the Secret, or sets its data, labels and annotations. */
   public static void write(
-      KubernetesClient client, HasMetadata owner, String name, Map<String, String> data) {
+      KubernetesClient client,
+      HasMetadata owner,
+      String name,
+      Map<String, String> data,
+      Metadata metadata) {
     Secret secret =
         new SecretBuilder()
             .withNewMetadata()
             .withName(name)
             .withNamespace(owner.getMetadata().getNamespace())
-            .addToLabels(MANAGED_BY_LABEL, MANAGED_BY)
-            .addToLabels("dpsoperator.io/owner-kind", owner.getKind())
+            .withLabels(metadata.labels())
+            .withAnnotations(metadata.annotations())
             .withOwnerReferences(
                 new OwnerReferenceBuilder()
                     .withApiVersion(owner.getApiVersion())
@@ -48,9 +123,16 @@ public final class GeneratedKeysSecret {
     if (existing == null) {
       client.secrets().inNamespace(owner.getMetadata().getNamespace()).resource(secret).create();
     } else if (isControlledBy(existing, owner.getMetadata().getUid())) {
-      // Only the data: labels, annotations and other keys a user added are left alone.
-      Secret dataOnly = new SecretBuilder().withData(secret.getData()).build();
-      resource.patch(PatchContext.of(PatchType.JSON_MERGE), dataOnly);
+      // A merge: labels, annotations and other keys a user added are left alone.
+      Secret merge =
+          new SecretBuilder()
+              .withNewMetadata()
+              .withLabels(metadata.labels())
+              .withAnnotations(metadata.annotations())
+              .endMetadata()
+              .withData(secret.getData())
+              .build();
+      resource.patch(PatchContext.of(PatchType.JSON_MERGE), merge);
     } else {
       throw new IllegalStateException(
           "Secret " + name + " exists and is not owned by " + owner.getMetadata().getName());

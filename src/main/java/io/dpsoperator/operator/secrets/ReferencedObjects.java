@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * @param <P> the primary resource kind
  */
-public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSource<Void, P> {
+public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSource<Void, P>
+    implements io.javaoperatorsdk.operator.processing.event.source.ResourceEventAware<P> {
   private static final Logger LOG = LoggerFactory.getLogger(ReferencedObjects.class);
   // Lists by pages, so that listing many large Secrets does not hold them all at once.
   private static final long LIST_PAGE = 500;
@@ -97,6 +98,15 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
   /** Forgets a primary that is gone. */
   public void untrack(ResourceID primary) {
     track(primary, Set.of());
+  }
+
+  /**
+   * A resource gone from the controller's cache (deleted, or relabelled to another controller
+   * class) refers to nothing any more.
+   */
+  @Override
+  public void onResourceDeleted(P resource) {
+    untrack(ResourceID.fromResource(resource));
   }
 
   /** The data of a referenced Secret (decoded) or ConfigMap; empty when it does not exist. */

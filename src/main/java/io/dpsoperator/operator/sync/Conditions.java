@@ -15,6 +15,15 @@ public final class Conditions {
   /** X.509 resources only: whether every certificate in use is within its validity period. */
   public static final String CERTIFICATES_VALID = "CertificatesValid";
 
+  /**
+   * Under Observe or pause: whether DPS holds the desired record ({@code Drifted} names the
+   * differing fields).
+   */
+  public static final String IN_SYNC = "InSync";
+
+  /** Set while the resource carries the {@code dpsoperator.io/paused} annotation. */
+  public static final String PAUSED = "Paused";
+
   private Conditions() {}
 
   /**

@@ -28,5 +28,16 @@ public final class Reasons {
   public static final String ORPHANED = "Orphaned";
   public static final String KEYS_WRITTEN = "KeysWritten";
 
+  // Per-resource control: reconcile policy, adoption, pause, force-sync.
+  public static final String ADOPTION_REFUSED = "AdoptionRefused";
+  public static final String NOT_FOUND_IN_DPS = "NotFoundInDps";
+  public static final String OBSERVED = "Observed";
+  public static final String PAUSED = "Paused";
+  public static final String RESUMED = "Resumed";
+  public static final String IN_SYNC = "InSync";
+  public static final String DRIFTED = "Drifted";
+  public static final String FORCE_SYNCED = "ForceSynced";
+  public static final String DELETION_PAUSED = "DeletionPaused";
+
   private Reasons() {}
 }
