@@ -1,5 +1,7 @@
 package io.dpsoperator.api;
 
+import io.dpsoperator.api.v1alpha1.ClusterDpsConnection;
+import io.dpsoperator.api.v1alpha1.DpsConnection;
 import io.dpsoperator.api.v1alpha1.EnrollmentGroup;
 import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
@@ -22,7 +24,9 @@ public final class CrdPrinterColumns {
   private static final Map<String, Class<?>> KINDS =
       Map.of(
           "individualenrollments.dpsoperator.io-v1.yml", IndividualEnrollment.class,
-          "enrollmentgroups.dpsoperator.io-v1.yml", EnrollmentGroup.class);
+          "enrollmentgroups.dpsoperator.io-v1.yml", EnrollmentGroup.class,
+          "dpsconnections.dpsoperator.io-v1.yml", DpsConnection.class,
+          "clusterdpsconnections.dpsoperator.io-v1.yml", ClusterDpsConnection.class);
   private static final String BLOCK = "  - additionalPrinterColumns:\n";
   private static final String ITEM = "    - jsonPath: ";
 

@@ -1,5 +1,7 @@
 package io.dpsoperator.operator;
 
+import io.dpsoperator.operator.reconciler.ClusterDpsConnectionReconciler;
+import io.dpsoperator.operator.reconciler.DpsConnectionReconciler;
 import io.dpsoperator.operator.reconciler.EnrollmentGroupReconciler;
 import io.dpsoperator.operator.reconciler.IndividualEnrollmentReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator, wired: both controllers on one JOSDK {@link Operator}, DPS clients from {@link
- * DpsClientFactory} (one rate limiter and circuit breaker per DPS), Events, and the health and
- * metrics endpoint. {@code run}, the demo and the tests start it the same way.
+ * The operator, wired: the enrollment and connection controllers on one JOSDK {@link Operator}, DPS
+ * clients from {@link DpsClientFactory} (one rate limiter and circuit breaker per DPS), Events, and
+ * the health and metrics endpoint. {@code run}, the demo and the tests start it the same way.
  */
 public final class DpsOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DpsOperator.class);
@@ -116,6 +118,16 @@ public final class DpsOperator implements AutoCloseable {
     operator.register(
         new EnrollmentGroupReconciler(config, connections, events, wiring.meters(), wiring.clock()),
         o -> configure(o, config));
+    operator.register(
+        new DpsConnectionReconciler(config, connections, events, wiring.clock()),
+        o -> configure(o, config));
+    // Cluster-scoped: one watch of the whole cluster whatever the watched namespaces.
+    operator.register(
+        new ClusterDpsConnectionReconciler(config, connections, events, wiring.clock()),
+        o -> {
+          configure(o, config);
+          o.watchingAllNamespaces();
+        });
     HttpEndpoints endpoints = null;
     if (wiring.startHttpEndpoints()) {
       endpoints = HttpEndpoints.start(config.httpPort(), operator, wiring.meters());

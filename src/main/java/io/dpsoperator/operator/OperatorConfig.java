@@ -35,7 +35,8 @@ public record OperatorConfig(
     Duration statusHeartbeat,
     Duration certificateExpiryWarning,
     int queryPageSize,
-    Duration registrationStateInterval) {
+    Duration registrationStateInterval,
+    Duration connectionCheckInterval) {
 
   /** One configuration key. */
   public record Setting(String key, String defaultValue, String description) {}
@@ -117,7 +118,12 @@ public record OperatorConfig(
               "DPS_OPERATOR_REGISTRATION_STATE_INTERVAL",
               "1h",
               "How often the registration state of an individual enrollment is read (one DPS"
-                  + " call per enrollment per interval; DPS queries do not carry it)"));
+                  + " call per enrollment per interval; DPS queries do not carry it)"),
+          new Setting(
+              "DPS_OPERATOR_CONNECTION_CHECK_INTERVAL",
+              "10m",
+              "How often each DpsConnection and ClusterDpsConnection is checked with one query of"
+                  + " its DPS (also at once when its spec or Secret changes)"));
 
   /** Reads the configuration from environment variables; unknown keys are ignored. */
   public static OperatorConfig fromEnv(Map<String, String> env) {
@@ -151,7 +157,8 @@ public record OperatorConfig(
         duration("DPS_OPERATOR_STATUS_HEARTBEAT", v),
         duration("DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING", v),
         positiveInt("DPS_OPERATOR_QUERY_PAGE_SIZE", v),
-        duration("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", v));
+        duration("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", v),
+        duration("DPS_OPERATOR_CONNECTION_CHECK_INTERVAL", v));
   }
 
   /** The configuration with every default. */

@@ -62,6 +62,14 @@ public abstract class DpsRecordSpec {
       "A Secret in this namespace with the DPS connection string; default: the operator-wide connection Secret.")
   private ConnectionSecretRef connectionSecretRef;
 
+  /**
+   * The DpsConnection or ClusterDpsConnection of the DPS this record lives in; default: the
+   * operator-wide connection. Not together with connectionSecretRef.
+   */
+  @JsonPropertyDescription(
+      "The DpsConnection or ClusterDpsConnection of the DPS this record lives in; default: the operator-wide connection. Not together with connectionSecretRef.")
+  private ConnectionRef connectionRef;
+
   public ProvisioningStatus getProvisioningStatus() {
     return provisioningStatus;
   }
@@ -132,6 +140,14 @@ public abstract class DpsRecordSpec {
 
   public void setConnectionSecretRef(ConnectionSecretRef connectionSecretRef) {
     this.connectionSecretRef = connectionSecretRef;
+  }
+
+  public ConnectionRef getConnectionRef() {
+    return connectionRef;
+  }
+
+  public void setConnectionRef(ConnectionRef connectionRef) {
+    this.connectionRef = connectionRef;
   }
 
   /**

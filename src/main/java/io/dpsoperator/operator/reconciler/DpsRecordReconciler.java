@@ -1,5 +1,6 @@
 package io.dpsoperator.operator.reconciler;
 
+import io.dpsoperator.api.v1alpha1.ConnectionRef;
 import io.dpsoperator.api.v1alpha1.ConnectionSecretRef;
 import io.dpsoperator.api.v1alpha1.DeletionPolicy;
 import io.dpsoperator.api.v1alpha1.DpsRecordSpec;
@@ -11,8 +12,12 @@ import io.dpsoperator.dps.RemoteRecords;
 import io.dpsoperator.dps.model.SymmetricKeyAttestation;
 import io.dpsoperator.operator.CertificateExpiryGauges;
 import io.dpsoperator.operator.DpsConnections;
+import io.dpsoperator.operator.DpsTarget;
 import io.dpsoperator.operator.EventRecorder;
 import io.dpsoperator.operator.OperatorConfig;
+import io.dpsoperator.operator.connections.ConnectionKey;
+import io.dpsoperator.operator.connections.ConnectionRegistry;
+import io.dpsoperator.operator.connections.Triggers;
 import io.dpsoperator.operator.engine.RecordEngine;
 import io.dpsoperator.operator.secrets.GeneratedKeysSecret;
 import io.dpsoperator.operator.secrets.ObjectRef;
@@ -68,6 +73,7 @@ public abstract class DpsRecordReconciler<
   private final RecordEngine<P, R> engine;
   private final CertificateExpiryGauges certificateGauges;
   private volatile ReferencedObjects<P> referenced;
+  private final Triggers<P> connectionEvents;
 
   protected DpsRecordReconciler(
       OperatorConfig config,
@@ -87,6 +93,14 @@ public abstract class DpsRecordReconciler<
             config.queryPageSize(),
             config.requestTimeout().multipliedBy(2));
     connections.onRetire(engine::retire);
+    this.connectionEvents = new Triggers<>(kindLabel().replace(' ', '-') + "-connections");
+    connections
+        .registry()
+        .onStateChange(k -> connectionEvents.fire(connections.registry().users(k, kindLabel())));
+    connections
+        .namespaceLabels()
+        .onChange(
+            ns -> connectionEvents.fire(connections.registry().clusterUsersIn(ns, kindLabel())));
     this.certificateGauges = new CertificateExpiryGauges(meters, getClass().getSimpleName());
   }
 
@@ -135,7 +149,7 @@ public abstract class DpsRecordReconciler<
       P resource, S status, RecordEngine.Outcome<R> outcome, DpsClient client);
 
   /** What the owned Secret of generated keys holds besides the keys. */
-  protected abstract java.util.Map<String, String> deviceFacts(P resource, DpsClient client);
+  protected abstract java.util.Map<String, String> deviceFacts(P resource, DpsTarget target);
 
   /** Deletes what goes with the record in DPS (registration records). */
   protected abstract void deleteRelated(P resource, DpsClient client);
@@ -149,7 +163,7 @@ public abstract class DpsRecordReconciler<
             context.getClient(),
             kindLabel().replace(' ', '-') + "-references",
             config.watchNamespaces());
-    return List.of(referenced, engine.eventSource());
+    return List.of(referenced, engine.eventSource(), connectionEvents);
   }
 
   @Override
@@ -183,7 +197,8 @@ public abstract class DpsRecordReconciler<
                 + " (created earlier); DPS is left alone for this resource. Rename or delete one of them");
       }
       Material material = track(resource);
-      DpsClient client = connections.clientFor(connectionRef(resource), material);
+      DpsTarget target = target(resource, context, material);
+      DpsClient client = target.client();
       Desired<R> desired = desired(resource, material);
       if (desired.generatedKeysSecret().isPresent()) {
         requireOwnedOrAbsent(resource, desired.generatedKeysSecret().get());
@@ -214,7 +229,7 @@ public abstract class DpsRecordReconciler<
               lastEtag,
               lastHash,
               kindLabel(),
-              keys -> writeGeneratedKeys(resource, context, client, id, desired, keys, material));
+              keys -> writeGeneratedKeys(resource, context, target, id, desired, keys, material));
       if (outcome.pending()) {
         // The inventory of this DPS is being read; it triggers this resource when it is.
         return UpdateControl.<P>noUpdate().rescheduleAfter(resyncInterval());
@@ -230,7 +245,7 @@ public abstract class DpsRecordReconciler<
       status.setAppliedHash(outcome.appliedHash());
       status.setDpsHost(client.hostName());
       if (desired.generatedKeysSecret().isPresent() && outcome.keys().isPresent()) {
-        writeGeneratedKeys(resource, context, client, id, desired, outcome.keys().get(), material);
+        writeGeneratedKeys(resource, context, target, id, desired, outcome.keys().get(), material);
       }
       status.setCertificates(desired.certificates().isEmpty() ? null : desired.certificates());
       status.setKeysSecretName(desired.generatedKeysSecret().orElse(null));
@@ -370,7 +385,7 @@ public abstract class DpsRecordReconciler<
     }
     try {
       Material material = track(resource);
-      DpsClient client = connections.clientFor(connectionRef(resource), material);
+      DpsClient client = target(resource, context, material).client();
       // A bulk delete: 404 means already gone.
       engine.delete(client, id);
       deleteRelated(resource, client);
@@ -415,12 +430,30 @@ public abstract class DpsRecordReconciler<
   private void untrack(ResourceID rid) {
     referenced.untrack(rid);
     engine.release(rid);
+    connections.registry().use(new ConnectionRegistry.User(kindLabel(), rid), Optional.empty());
+  }
+
+  /**
+   * The DPS of a resource; a resource that names a connection object is recorded as its user first,
+   * so that the connection's changes trigger it.
+   */
+  private DpsTarget target(P resource, Context<P> context, Material material) throws SyncFailure {
+    ConnectionRef ref = resource.getSpec().getConnectionRef();
+    connections
+        .registry()
+        .use(
+            new ConnectionRegistry.User(kindLabel(), ResourceID.fromResource(resource)),
+            Optional.ofNullable(ref)
+                .map(r -> ConnectionKey.of(resource.getMetadata().getNamespace(), r)));
+    return connections.targetFor(context.getClient(), ref, connectionRef(resource), material);
   }
 
   private Material track(P resource) {
     String ns = resource.getMetadata().getNamespace();
     List<ObjectRef> refs = new ArrayList<>(references(resource));
-    connections.secretRef(ns, connectionRef(resource)).ifPresent(refs::add);
+    if (resource.getSpec().getConnectionRef() == null) {
+      connections.secretRef(ns, connectionRef(resource)).ifPresent(refs::add);
+    }
     referenced.track(ResourceID.fromResource(resource), refs);
     return new Material(ns, referenced::data);
   }
@@ -432,7 +465,7 @@ public abstract class DpsRecordReconciler<
   private void writeGeneratedKeys(
       P resource,
       Context<P> context,
-      DpsClient client,
+      DpsTarget target,
       String id,
       Desired<R> desired,
       SymmetricKeyAttestation keys,
@@ -443,7 +476,7 @@ public abstract class DpsRecordReconciler<
       return;
     }
     java.util.Map<String, String> data =
-        new java.util.LinkedHashMap<>(deviceFacts(resource, client));
+        new java.util.LinkedHashMap<>(deviceFacts(resource, target));
     data.put("primaryKey", keys.primaryKey());
     data.put("secondaryKey", keys.secondaryKey());
     // Only what the operator writes is compared: keys a user added stay and cause no rewrite.
@@ -503,6 +536,11 @@ public abstract class DpsRecordReconciler<
   }
 
   private String connectionKey(P resource) {
+    if (resource.getSpec() != null && resource.getSpec().getConnectionRef() != null) {
+      return ConnectionKey.of(
+              resource.getMetadata().getNamespace(), resource.getSpec().getConnectionRef())
+          .toString();
+    }
     ConnectionSecretRef ref = connectionRef(resource);
     return ref == null ? "" : resource.getMetadata().getNamespace() + "/" + ref.getName();
   }
