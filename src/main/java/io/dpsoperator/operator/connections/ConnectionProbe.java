@@ -34,16 +34,17 @@ public final class ConnectionProbe {
           Reasons.UNAUTHORIZED,
           "DPS "
               + host
-              + " refused the credentials (HTTP 401): the key or token is wrong or expired;"
-              + " fix the credential and the operator checks again");
+              + " refused the credentials (HTTP 401): the key or token is wrong or expired, or"
+              + " the shared access policy lacks the EnrollmentRead right; fix the credential"
+              + " and the operator checks again");
     }
     if (e.status() == 403) {
       return SyncFailure.terminal(
           Reasons.FORBIDDEN,
           "DPS "
               + host
-              + " accepted the credentials but refused the query (HTTP 403): give the policy or"
-              + " identity the EnrollmentRead, EnrollmentWrite and RegistrationStatusRead rights");
+              + " accepted the identity but refused the query (HTTP 403): give the identity a"
+              + " role with the enrollment read and write and registration read rights");
     }
     if (e.status() == 0) {
       return SyncFailure.retryable(
