@@ -72,16 +72,16 @@ Rules for what the operator does in a watched namespace; shared by the
 ClusterRole (all namespaces) and the per-namespace Roles.
 */}}
 {{- define "dps-operator.watchRules" -}}
-# The two kinds. No create/delete: users own them; the operator reconciles
-# them and adds or removes its finalizer.
+# The namespaced kinds. No create/delete: users own them; the operator
+# reconciles them and adds or removes its finalizer.
 - apiGroups: ["dpsoperator.io"]
-  resources: ["individualenrollments", "enrollmentgroups"]
+  resources: ["individualenrollments", "enrollmentgroups", "dpsconnections"]
   verbs: ["get", "list", "watch", "update", "patch"]
 - apiGroups: ["dpsoperator.io"]
-  resources: ["individualenrollments/status", "enrollmentgroups/status"]
+  resources: ["individualenrollments/status", "enrollmentgroups/status", "dpsconnections/status"]
   verbs: ["update", "patch"]
 - apiGroups: ["dpsoperator.io"]
-  resources: ["individualenrollments/finalizers", "enrollmentgroups/finalizers"]
+  resources: ["individualenrollments/finalizers", "enrollmentgroups/finalizers", "dpsconnections/finalizers"]
   verbs: ["update"]
 # Secrets: read referenced keys, certificates and connection strings (list/watch:
 # one watch per kind and namespace, keeping only the metadata of Secrets no
@@ -98,4 +98,23 @@ ClusterRole (all namespaces) and the per-namespace Roles.
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["get", "create", "patch"]
+{{- end }}
+
+{{/*
+The cluster-wide rules of cluster-wide mode: ClusterDpsConnections, and the
+labels of namespaces for their namespaceSelector.
+*/}}
+{{- define "dps-operator.clusterRules" -}}
+- apiGroups: ["dpsoperator.io"]
+  resources: ["clusterdpsconnections"]
+  verbs: ["get", "list", "watch", "update", "patch"]
+- apiGroups: ["dpsoperator.io"]
+  resources: ["clusterdpsconnections/status"]
+  verbs: ["update", "patch"]
+- apiGroups: ["dpsoperator.io"]
+  resources: ["clusterdpsconnections/finalizers"]
+  verbs: ["update"]
+- apiGroups: [""]
+  resources: ["namespaces"]
+  verbs: ["get", "list", "watch"]
 {{- end }}

@@ -36,7 +36,7 @@ public class DpsConnections implements AutoCloseable {
   private final Map<ConnectionKey, ObjectClient> objectClients = new ConcurrentHashMap<>();
   private final ConnectionRegistry registry = new ConnectionRegistry();
   private final NamespaceLabels namespaceLabels = new NamespaceLabels();
-  private final ConnectionResolver resolver = new ConnectionResolver(registry, namespaceLabels);
+  private final ConnectionResolver resolver;
 
   /** The client of a connection object and the settings it was made with. */
   private record ObjectClient(String fingerprint, DpsClient client) {}
@@ -50,6 +50,8 @@ public class DpsConnections implements AutoCloseable {
     this.config = config;
     this.factory = factory;
     this.fixedDefault = fixedDefault;
+    this.resolver =
+        new ConnectionResolver(registry, namespaceLabels, config.watchesAllNamespaces());
   }
 
   /** The connection objects as last checked, and their users. */

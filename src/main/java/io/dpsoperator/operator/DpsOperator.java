@@ -121,13 +121,13 @@ public final class DpsOperator implements AutoCloseable {
     operator.register(
         new DpsConnectionReconciler(config, connections, events, wiring.clock()),
         o -> configure(o, config));
-    // Cluster-scoped: one watch of the whole cluster whatever the watched namespaces.
-    operator.register(
-        new ClusterDpsConnectionReconciler(config, connections, events, wiring.clock()),
-        o -> {
-          configure(o, config);
-          o.watchingAllNamespaces();
-        });
+    // Cluster-scoped, and their namespace selectors read namespace labels: only an operator that
+    // watches all namespaces has the cluster-wide rights (the chart grants them in that mode).
+    if (config.watchesAllNamespaces()) {
+      operator.register(
+          new ClusterDpsConnectionReconciler(config, connections, events, wiring.clock()),
+          o -> configure(o, config));
+    }
     HttpEndpoints endpoints = null;
     if (wiring.startHttpEndpoints()) {
       endpoints = HttpEndpoints.start(config.httpPort(), operator, wiring.meters());

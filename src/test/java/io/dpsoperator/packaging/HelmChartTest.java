@@ -75,6 +75,7 @@ class HelmChartTest {
                 Map.entry("DPS_OPERATOR_STATUS_HEARTBEAT", "1h"),
                 Map.entry("DPS_OPERATOR_QUERY_PAGE_SIZE", "100"),
                 Map.entry("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", "1h"),
+                Map.entry("DPS_OPERATOR_CONNECTION_CHECK_INTERVAL", "10m"),
                 Map.entry("DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING", "30d"),
                 Map.entry("DPS_OPERATOR_NAMESPACE", "fieldRef:metadata.namespace"),
                 Map.entry("DPS_OPERATOR_CONNECTION_SECRET", "dps-connection"),
@@ -100,7 +101,7 @@ class HelmChartTest {
         .isEqualTo(serviceAccount);
 
     ClusterRole clusterRole = manifests.single(ClusterRole.class);
-    assertWatchRules(clusterRole.getRules());
+    Manifests.assertClusterRules(clusterRole.getRules());
     ClusterRoleBinding clusterBinding = manifests.single(ClusterRoleBinding.class);
     assertThat(clusterBinding.getRoleRef().getName())
         .isEqualTo(clusterRole.getMetadata().getName());
@@ -428,6 +429,10 @@ class HelmChartTest {
             "resync:\n  registrationStateInterval: 6h\n",
             "DPS_OPERATOR_REGISTRATION_STATE_INTERVAL",
             "6h"),
+        Arguments.of(
+            "resync:\n  connectionCheckInterval: 30m\n",
+            "DPS_OPERATOR_CONNECTION_CHECK_INTERVAL",
+            "30m"),
         Arguments.of(
             "certificates:\n  expiryWarning: 14d\n",
             "DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING",

@@ -15,16 +15,31 @@ import java.util.Map;
 public final class ConnectionResolver {
   private final ConnectionRegistry registry;
   private final NamespaceLabels namespaces;
+  private final boolean clusterConnections;
 
-  public ConnectionResolver(ConnectionRegistry registry, NamespaceLabels namespaces) {
+  /**
+   * @param clusterConnections whether ClusterDpsConnections are served (the operator watches all
+   *     namespaces)
+   */
+  public ConnectionResolver(
+      ConnectionRegistry registry, NamespaceLabels namespaces, boolean clusterConnections) {
     this.registry = registry;
     this.namespaces = namespaces;
+    this.clusterConnections = clusterConnections;
   }
 
   /** The ready connection a resource of this namespace names. */
   public ConnectionState resolve(KubernetesClient client, String namespace, ConnectionRef ref)
       throws SyncFailure {
     ConnectionKey key = ConnectionKey.of(namespace, ref);
+    if (key.namespace() == null && !clusterConnections) {
+      throw SyncFailure.terminal(
+          Reasons.CONNECTION_NOT_ALLOWED,
+          key
+              + " cannot be used: this operator watches only some namespaces"
+              + " (DPS_OPERATOR_WATCH_NAMESPACES), and ClusterDpsConnections need it to watch all."
+              + " Use a DpsConnection in this namespace. Nothing was sent to DPS");
+    }
     ConnectionState state = registry.state(key).orElse(null);
     if (state == null) {
       if (!exists(client, key)) {
