@@ -12,6 +12,7 @@ import io.dpsoperator.api.v1alpha1.DpsConnection;
 import io.dpsoperator.api.v1alpha1.DpsConnectionAuth;
 import io.dpsoperator.api.v1alpha1.DpsConnectionSpec;
 import io.dpsoperator.api.v1alpha1.DpsConnectionStatus;
+import io.dpsoperator.api.v1alpha1.EnrollmentGroup;
 import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
 import io.dpsoperator.api.v1alpha1.IndividualEnrollmentSpec;
 import io.dpsoperator.api.v1alpha1.WorkloadIdentityAuth;
@@ -121,6 +122,65 @@ class ConnectionsTest {
                   .isEqualTo(env.fresh(connection).getMetadata().getGeneration());
             });
     assertThat(env.fresh(enrollment).getStatus().getDpsHost()).isEqualTo(env.emulator.hostName());
+
+    // A group on the same connection: synced, its generated keys' Secret carries the scope too.
+    EnrollmentGroup group =
+        create(
+            Fixtures.group(
+                ns,
+                "conn-fleet",
+                Fixtures.groupKeysFromSecret(null)
+                    .andThen(
+                        s -> {
+                          ConnectionRef ref = new ConnectionRef();
+                          ref.setKind(ConnectionKind.DPS_CONNECTION);
+                          ref.setName("main");
+                          s.setConnectionRef(ref);
+                        })));
+    env.awaitReady(group, "True", Reasons.SYNCED);
+    assertThat(env.dps.getEnrollmentGroup("conn-fleet")).isNotNull();
+    Secret groupKeys =
+        env.kube
+            .secrets()
+            .inNamespace(ns)
+            .withName(env.fresh(group).getStatus().getKeysSecretName())
+            .get();
+    assertThat(decoded(groupKeys, "idScope")).isEqualTo("0ne00CUSTOM");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> status(connection).getResources() == 2);
+  }
+
+  @Test
+  void anOperatorWatchingSomeNamespacesRefusesClusterConnections() throws Exception {
+    try (OperatorTestEnvironment scoped =
+        OperatorTestEnvironment.start(Map.of("DPS_OPERATOR_WATCH_NAMESPACES", "scoped-team"))) {
+      scoped
+          .kube
+          .namespaces()
+          .resource(
+              new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName("scoped-team")
+                  .endMetadata()
+                  .build())
+          .create();
+      IndividualEnrollment enrollment =
+          scoped
+              .kube
+              .resource(
+                  Fixtures.enrollment(
+                      "scoped-team",
+                      "scoped-device",
+                      Fixtures.generatedKeys()
+                          .andThen(uses(ConnectionKind.CLUSTER_DPS_CONNECTION, "any"))))
+              .create();
+      scoped.awaitReady(enrollment, "False", Reasons.CONNECTION_NOT_ALLOWED);
+      assertThat(scoped.ready(enrollment).orElseThrow().getMessage())
+          .contains("DPS_OPERATOR_WATCH_NAMESPACES");
+      assertThatThrownBy(() -> scoped.dps.getIndividualEnrollment("scoped-device"))
+          .isInstanceOfSatisfying(DpsException.class, e -> assertThat(e.status()).isEqualTo(404));
+    }
   }
 
   @Test
