@@ -152,6 +152,14 @@ public class DpsConnections implements AutoCloseable {
           "spec.connectionRef and spec.connectionSecretRef are both set; keep one"
               + " (connectionRef names a DpsConnection or ClusterDpsConnection)");
     }
+    if (connectionRef != null
+        && (connectionRef.getKind() == null
+            || connectionRef.getName() == null
+            || connectionRef.getName().isBlank())) {
+      throw SyncFailure.terminal(
+          io.dpsoperator.operator.sync.Reasons.INVALID_SPEC,
+          "spec.connectionRef needs kind (DpsConnection or ClusterDpsConnection) and name");
+    }
     if (connectionRef != null) {
       io.dpsoperator.operator.connections.ConnectionState state =
           resolver.resolve(kube, material.namespace(), connectionRef);

@@ -6,6 +6,7 @@ import io.dpsoperator.operator.DpsConnections;
 import io.dpsoperator.operator.EventRecorder;
 import io.dpsoperator.operator.OperatorConfig;
 import io.dpsoperator.operator.connections.ConnectionKey;
+import io.dpsoperator.operator.connections.ConnectionUsers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,7 +50,7 @@ public class ClusterDpsConnectionReconciler extends ConnectionReconciler<Cluster
   @Override
   protected Stream<HasMetadata> listUsers(
       KubernetesClient client, ClusterDpsConnection connection) {
-    return users(
+    return ConnectionUsers.list(
         client,
         config.watchesAllNamespaces() ? java.util.Set.of() : config.watchNamespaces(),
         key(connection));

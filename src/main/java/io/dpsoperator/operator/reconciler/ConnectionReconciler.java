@@ -2,16 +2,14 @@ package io.dpsoperator.operator.reconciler;
 
 import io.dpsoperator.api.v1alpha1.DpsConnectionSpec;
 import io.dpsoperator.api.v1alpha1.DpsConnectionStatus;
-import io.dpsoperator.api.v1alpha1.EnrollmentGroup;
-import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
 import io.dpsoperator.dps.DpsClient;
 import io.dpsoperator.dps.auth.ConnectionString;
 import io.dpsoperator.operator.DpsConnections;
 import io.dpsoperator.operator.EventRecorder;
 import io.dpsoperator.operator.OperatorConfig;
+import io.dpsoperator.operator.connections.ConnectionChecks;
 import io.dpsoperator.operator.connections.ConnectionCredentials;
 import io.dpsoperator.operator.connections.ConnectionKey;
-import io.dpsoperator.operator.connections.ConnectionProbe;
 import io.dpsoperator.operator.connections.ConnectionState;
 import io.dpsoperator.operator.connections.Triggers;
 import io.dpsoperator.operator.secrets.ReferencedObjects;
@@ -34,13 +32,10 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,12 +65,9 @@ public abstract class ConnectionReconciler<
   private final DpsConnections connections;
   private final EventRecorder events;
   private final Clock clock;
-  private final Map<ConnectionKey, Check> checks = new ConcurrentHashMap<>();
+  private final ConnectionChecks checks;
   private volatile ReferencedObjects<P> referenced;
   private final Triggers<P> userChanges;
-
-  /** The last check of a connection: what it was checked with, when, and what it found. */
-  private record Check(String fingerprint, Instant at, Optional<SyncFailure> failure) {}
 
   protected ConnectionReconciler(
       OperatorConfig config, DpsConnections connections, EventRecorder events, Clock clock) {
@@ -83,6 +75,7 @@ public abstract class ConnectionReconciler<
     this.connections = connections;
     this.events = events;
     this.clock = clock;
+    this.checks = new ConnectionChecks(config.connectionCheckInterval());
     this.userChanges = new Triggers<>(kindName().toLowerCase(Locale.ROOT) + "-users");
     connections.registry().onUsersChange(k -> fireIfMine(k));
   }
@@ -146,10 +139,10 @@ public abstract class ConnectionReconciler<
               credential,
               spec.getRateLimitPerMinute() == null ? 1000 : spec.getRateLimitPerMinute(),
               Optional.ofNullable(spec.getCaBundle()).filter(s -> !s.isBlank()));
-      failure = check(key, generation, client, now);
+      failure = checks.check(key, generation, client, now);
     } catch (SyncFailure f) {
       failure = Optional.of(f);
-      checks.remove(key);
+      checks.forget(key);
     }
     if (failure.isPresent() && failure.get().isRetryable()) {
       next = RETRY_CHECK.compareTo(next) < 0 ? RETRY_CHECK : next;
@@ -195,8 +188,7 @@ public abstract class ConnectionReconciler<
         events.normal(connection, Reasons.CONNECTED, "Connected to DPS " + spec.getHost());
       }
     }
-    Check last = checks.get(key);
-    status.setLastCheckTime(last == null ? status.getLastCheckTime() : last.at().toString());
+    checks.lastCheck(key).ifPresent(at -> status.setLastCheckTime(at.toString()));
     status.setResources(connections.registry().userCount(key));
     status.setObservedGeneration(generation);
     if (before == null || !same(before, status, context)) {
@@ -204,31 +196,6 @@ public abstract class ConnectionReconciler<
       return UpdateControl.patchStatus(connection).rescheduleAfter(next);
     }
     return UpdateControl.<P>noUpdate().rescheduleAfter(next);
-  }
-
-  /**
-   * Queries DPS when the connection was not checked with this credential and spec yet, or when the
-   * last check is older than the check interval; otherwise the last result.
-   */
-  private Optional<SyncFailure> check(
-      ConnectionKey key, Long generation, DpsClient client, Instant now) {
-    String fingerprint = generation + "|" + System.identityHashCode(client);
-    Check last = checks.get(key);
-    if (last != null
-        && last.fingerprint().equals(fingerprint)
-        && last.at().plus(config.connectionCheckInterval()).isAfter(now)
-        && last.failure().map(f -> !f.isRetryable()).orElse(true)) {
-      return last.failure();
-    }
-    Optional<SyncFailure> failure;
-    try {
-      ConnectionProbe.check(client);
-      failure = Optional.empty();
-    } catch (SyncFailure f) {
-      failure = Optional.of(f);
-    }
-    checks.put(key, new Check(fingerprint, now, failure));
-    return failure;
   }
 
   private static void requireSameHost(String host, String credentialHost) throws SyncFailure {
@@ -270,40 +237,11 @@ public abstract class ConnectionReconciler<
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(IN_USE_RECHECK);
     }
     referenced.untrack(ResourceID.fromResource(connection));
-    checks.remove(key);
+    checks.forget(key);
     connections.registry().remove(key);
     connections.forgetConnection(key);
     LOG.info("Deleted connection connection=\"{}\"", key);
     return DeleteControl.defaultDelete();
-  }
-
-  /**
-   * The resources that name a connection, among all of both kinds in these namespaces (empty: in
-   * all namespaces).
-   */
-  protected static Stream<HasMetadata> users(
-      KubernetesClient client, java.util.Set<String> namespaces, ConnectionKey key) {
-    List<HasMetadata> all = new ArrayList<>();
-    if (namespaces.isEmpty()) {
-      all.addAll(client.resources(IndividualEnrollment.class).inAnyNamespace().list().getItems());
-      all.addAll(client.resources(EnrollmentGroup.class).inAnyNamespace().list().getItems());
-    }
-    for (String ns : namespaces) {
-      all.addAll(client.resources(IndividualEnrollment.class).inNamespace(ns).list().getItems());
-      all.addAll(client.resources(EnrollmentGroup.class).inNamespace(ns).list().getItems());
-    }
-    return all.stream()
-        .filter(
-            r -> {
-              var spec =
-                  r instanceof IndividualEnrollment ie
-                      ? ie.getSpec()
-                      : ((EnrollmentGroup) r).getSpec();
-              return spec != null
-                  && spec.getConnectionRef() != null
-                  && key.equals(
-                      ConnectionKey.of(r.getMetadata().getNamespace(), spec.getConnectionRef()));
-            });
   }
 
   private DpsConnectionStatus copy(DpsConnectionStatus status, Context<P> context) {

@@ -6,6 +6,7 @@ import io.dpsoperator.operator.DpsConnections;
 import io.dpsoperator.operator.EventRecorder;
 import io.dpsoperator.operator.OperatorConfig;
 import io.dpsoperator.operator.connections.ConnectionKey;
+import io.dpsoperator.operator.connections.ConnectionUsers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,7 +48,7 @@ public class DpsConnectionReconciler extends ConnectionReconciler<DpsConnection>
 
   @Override
   protected Stream<HasMetadata> listUsers(KubernetesClient client, DpsConnection connection) {
-    return users(
+    return ConnectionUsers.list(
         client, java.util.Set.of(connection.getMetadata().getNamespace()), key(connection));
   }
 }
