@@ -235,6 +235,15 @@ class ConnectionsTest {
     label(other, "dps-team", "a");
     env.awaitReady(refused, "True", Reasons.SYNCED);
     assertThat(env.dps.getIndividualEnrollment("cluster-refused-" + other)).isNotNull();
+
+    // Narrowing the selector takes the namespaces out at once; their records stay in DPS.
+    ClusterDpsConnection narrowed = env.fresh(connection);
+    narrowed
+        .getSpec()
+        .setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels("dps-team", "b").build());
+    env.kube.resource(narrowed).update();
+    env.awaitReady(allowed, "False", Reasons.CONNECTION_NOT_ALLOWED);
+    assertThat(env.dps.getIndividualEnrollment("cluster-ok-" + selected)).isNotNull();
   }
 
   @Test
