@@ -476,7 +476,9 @@ class ConnectionsTest {
     assertThat(env.events(connection).stream().filter(e -> Reasons.IN_USE.equals(e.getReason())))
         .anySatisfy(e -> assertThat(e.getMessage()).contains(ns + "/kept-device"));
 
-    // The resource's own deletion still reaches DPS through the connection; then it goes.
+    // After an operator restart (only the connection's cleanup runs for it now), the resource's
+    // own deletion still reaches DPS through the connection; then the connection goes.
+    env.restartOperator();
     env.kube.resource(enrollment).delete();
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))

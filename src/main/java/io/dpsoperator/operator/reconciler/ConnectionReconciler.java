@@ -118,49 +118,17 @@ public abstract class ConnectionReconciler<
     DpsConnectionStatus status = copy(before, context);
     Long generation = connection.getMetadata().getGeneration();
     Instant now = clock.instant();
-    ResourceID rid = ResourceID.fromResource(connection);
     Duration next = config.connectionCheckInterval();
-    Optional<SyncFailure> failure;
-    DpsClient client = null;
-    try {
-      String type = ConnectionCredentials.type(spec == null ? null : spec.getAuth());
-      status.setAuthType(type);
-      referenced.track(
-          rid,
-          ConnectionCredentials.secret(spec.getAuth(), secretNamespace(connection))
-              .map(List::of)
-              .orElse(List.of()));
-      Material material = new Material(secretNamespace(connection), referenced::data);
-      ConnectionString credential = ConnectionCredentials.credential(spec.getAuth(), material);
-      requireSameHost(spec.getHost(), credential.hostName());
-      client =
-          connections.clientForConnection(
-              key,
-              credential,
-              spec.getRateLimitPerMinute() == null ? 1000 : spec.getRateLimitPerMinute(),
-              Optional.ofNullable(spec.getCaBundle()).filter(s -> !s.isBlank()));
-      failure = checks.check(key, generation, client, now);
-    } catch (SyncFailure f) {
-      failure = Optional.of(f);
-      checks.forget(key);
+    if (spec != null && spec.getAuth() != null) {
+      status.setAuthType(
+          spec.getAuth().getSasSecretRef() != null
+              ? ConnectionCredentials.SHARED_ACCESS_KEY
+              : ConnectionCredentials.WORKLOAD_IDENTITY);
     }
+    Optional<SyncFailure> failure = refresh(connection, key, now);
     if (failure.isPresent() && failure.get().isRetryable()) {
       next = RETRY_CHECK.compareTo(next) < 0 ? RETRY_CHECK : next;
     }
-    connections
-        .registry()
-        .put(
-            new ConnectionState(
-                key,
-                failure.isEmpty(),
-                failure.map(SyncFailure::reason).orElse(Reasons.CONNECTED),
-                failure.map(Throwable::getMessage).orElse("connected"),
-                failure.isEmpty() ? client : null,
-                Optional.ofNullable(spec == null ? null : spec.getIdScope())
-                    .filter(s -> !s.isBlank()),
-                Optional.ofNullable(spec == null ? null : spec.getDeviceEndpoint())
-                    .filter(s -> !s.isBlank()),
-                namespaceSelector(connection)));
     boolean changed;
     if (failure.isPresent()) {
       changed =
@@ -198,6 +166,54 @@ public abstract class ConnectionReconciler<
     return UpdateControl.<P>noUpdate().rescheduleAfter(next);
   }
 
+  /**
+   * Makes the credential and the client, checks them (or takes the last check), and offers the
+   * result to the resources that use the connection.
+   *
+   * @return the failure, or empty when the connection is ready
+   */
+  private Optional<SyncFailure> refresh(P connection, ConnectionKey key, Instant now) {
+    DpsConnectionSpec spec = connection.getSpec();
+    Optional<SyncFailure> failure;
+    DpsClient client = null;
+    try {
+      ConnectionCredentials.type(spec == null ? null : spec.getAuth());
+      referenced.track(
+          ResourceID.fromResource(connection),
+          ConnectionCredentials.secret(spec.getAuth(), secretNamespace(connection))
+              .map(List::of)
+              .orElse(List.of()));
+      Material material = new Material(secretNamespace(connection), referenced::data);
+      ConnectionString credential = ConnectionCredentials.credential(spec.getAuth(), material);
+      requireSameHost(spec.getHost(), credential.hostName());
+      client =
+          connections.clientForConnection(
+              key,
+              credential,
+              spec.getRateLimitPerMinute() == null ? 1000 : spec.getRateLimitPerMinute(),
+              Optional.ofNullable(spec.getCaBundle()).filter(s -> !s.isBlank()));
+      failure = checks.check(key, connection.getMetadata().getGeneration(), client, now);
+    } catch (SyncFailure f) {
+      failure = Optional.of(f);
+      checks.forget(key);
+    }
+    connections
+        .registry()
+        .put(
+            new ConnectionState(
+                key,
+                failure.isEmpty(),
+                failure.map(SyncFailure::reason).orElse(Reasons.CONNECTED),
+                failure.map(Throwable::getMessage).orElse("connected"),
+                failure.isEmpty() ? client : null,
+                Optional.ofNullable(spec == null ? null : spec.getIdScope())
+                    .filter(s -> !s.isBlank()),
+                Optional.ofNullable(spec == null ? null : spec.getDeviceEndpoint())
+                    .filter(s -> !s.isBlank()),
+                namespaceSelector(connection)));
+    return failure;
+  }
+
   private static void requireSameHost(String host, String credentialHost) throws SyncFailure {
     if (host == null || !host.equalsIgnoreCase(credentialHost)) {
       throw SyncFailure.terminal(
@@ -225,6 +241,9 @@ public abstract class ConnectionReconciler<
             .sorted()
             .toList();
     if (!users.isEmpty()) {
+      // Still usable while its users go (they delete their DPS records through it), also after
+      // an operator restart, when only this cleanup runs for it.
+      refresh(connection, key, clock.instant());
       String message =
           "Still used by "
               + users.size()
