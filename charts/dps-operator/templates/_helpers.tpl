@@ -63,7 +63,7 @@ operator's rules and the view/edit ClusterRoles) iterates over this list: a new
 kind is one more entry here.
 */}}
 {{- define "dps-operator.resources" -}}
-individualenrollments enrollmentgroups
+individualenrollments enrollmentgroups dpsconnections
 {{- end }}
 
 {{/*
@@ -146,4 +146,23 @@ ClusterRole (all namespaces) and the per-namespace Roles.
   labels:
     {{- include "dps-operator.labels" . | nindent 4 }}
     app.kubernetes.io/component: crds
+{{- end }}
+
+{{/*
+The cluster-wide rules of cluster-wide mode: ClusterDpsConnections, and the
+labels of namespaces for their namespaceSelector.
+*/}}
+{{- define "dps-operator.clusterRules" -}}
+- apiGroups: ["dpsoperator.io"]
+  resources: ["clusterdpsconnections"]
+  verbs: ["get", "list", "watch", "update", "patch"]
+- apiGroups: ["dpsoperator.io"]
+  resources: ["clusterdpsconnections/status"]
+  verbs: ["update", "patch"]
+- apiGroups: ["dpsoperator.io"]
+  resources: ["clusterdpsconnections/finalizers"]
+  verbs: ["update"]
+- apiGroups: [""]
+  resources: ["namespaces"]
+  verbs: ["get", "list", "watch"]
 {{- end }}

@@ -1,5 +1,6 @@
 package io.dpsoperator.demo;
 
+import io.dpsoperator.api.v1alpha1.DpsConnection;
 import io.dpsoperator.api.v1alpha1.EnrollmentGroup;
 import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
 import io.dpsoperator.emulator.DpsEmulator;
@@ -137,7 +138,11 @@ public final class Demo implements AutoCloseable {
       switch (o.getKind()) {
         case "Secret" -> {
           Secret secret = ser.convertValue(o, Secret.class);
-          if ("dps-connection".equals(secret.getMetadata().getName())) {
+          // Connection strings of the samples (the operator-wide one, a DpsConnection's) point
+          // at the emulator.
+          if (secret.getStringData() != null
+              && String.valueOf(secret.getStringData().get("connectionString"))
+                  .startsWith("HostName=")) {
             secret.setStringData(Map.of("connectionString", emulator.serviceConnectionString()));
             secret.setData(null);
           }
@@ -169,6 +174,16 @@ public final class Demo implements AutoCloseable {
                 .inNamespace(ns)
                 .resource(ser.convertValue(o, EnrollmentGroup.class))
                 .create();
+        case "DpsConnection" -> {
+          // A SAS connection to the emulator in place of the sample's DPS.
+          DpsConnection connection = ser.convertValue(o, DpsConnection.class);
+          if (connection.getSpec().getAuth().getSasSecretRef() != null) {
+            connection.getSpec().setHost(emulator.hostName());
+            connection.getSpec().setIdScope(emulator.idScope());
+            connection.getSpec().setDeviceEndpoint(emulator.deviceEndpoint());
+            kube.resources(DpsConnection.class).inNamespace(ns).resource(connection).create();
+          }
+        }
         default ->
             options
                 .out()

@@ -62,7 +62,15 @@ final class Discovery {
                     List.of("dpsie"),
                     List.of("dps")),
                 resource(
-                    "enrollmentgroups", "EnrollmentGroup", true, List.of("dpseg"), List.of("dps")))
+                    "enrollmentgroups", "EnrollmentGroup", true, List.of("dpseg"), List.of("dps")),
+                resource(
+                    "dpsconnections", "DpsConnection", true, List.of("dpsconn"), List.of("dps")),
+                resource(
+                    "clusterdpsconnections",
+                    "ClusterDpsConnection",
+                    false,
+                    List.of("cdpsconn"),
+                    List.of("dps")))
             .build());
   }
 

@@ -37,7 +37,10 @@ final class EmbeddedKubernetes implements AutoCloseable {
 
   static final List<String> CRDS =
       List.of(
-          "individualenrollments.dpsoperator.io-v1.yml", "enrollmentgroups.dpsoperator.io-v1.yml");
+          "individualenrollments.dpsoperator.io-v1.yml",
+          "enrollmentgroups.dpsoperator.io-v1.yml",
+          "dpsconnections.dpsoperator.io-v1.yml",
+          "clusterdpsconnections.dpsoperator.io-v1.yml");
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;

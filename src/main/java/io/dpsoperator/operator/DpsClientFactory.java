@@ -83,6 +83,56 @@ public final class DpsClientFactory implements Function<String, DpsClient> {
         breakerFor(clientConfig.connectionString().hostName()));
   }
 
+  /**
+   * A client of a connection object's DPS: its own rate limiter (keyed by the connection, at its
+   * rate) and its own trust when it has a CA bundle; the circuit breaker is the DPS host's.
+   *
+   * @param limiterKey the connection the limiter belongs to; a changed rate makes a new limiter
+   */
+  public DpsClient create(
+      ConnectionString connectionString,
+      String limiterKey,
+      int operationsPerMinute,
+      Optional<String> caBundlePem) {
+    DpsClientConfig.Builder b =
+        base(connectionString)
+            .rateLimiter(
+                limiters.computeIfAbsent(
+                    limiterKey + "@" + operationsPerMinute,
+                    h ->
+                        new DpsRateLimiter(
+                            operationsPerMinute,
+                            operationsPerMinute,
+                            System::nanoTime,
+                            io.dpsoperator.dps.Sleeper.system())));
+    if (caBundlePem.isPresent()) {
+      b.caBundlePem(caBundlePem.get());
+    } else {
+      operatorTrust(b);
+    }
+    DpsClientConfig clientConfig = b.build();
+    return new CircuitBreakingDpsClient(
+        DpsClients.create(clientConfig, meters), breakerFor(connectionString.hostName()));
+  }
+
+  /** Forgets the limiters of a connection that is gone. */
+  public void forgetLimiters(String limiterKey) {
+    limiters.keySet().removeIf(k -> k.startsWith(limiterKey + "@"));
+  }
+
+  private DpsClientConfig.Builder base(ConnectionString parsed) {
+    return DpsClientConfig.builder(parsed)
+        .requestTimeout(config.requestTimeout())
+        .connectTimeout(config.connectTimeout())
+        .maxRetries(CLIENT_RETRIES)
+        .rateLimitTimeout(RATE_LIMIT_WAIT);
+  }
+
+  private void operatorTrust(DpsClientConfig.Builder b) {
+    config.caBundleFile().ifPresent(f -> b.caBundlePath(Path.of(f)));
+    extraCaPem.ifPresent(b::caBundlePem);
+  }
+
   /** The client settings of a connection string. */
   DpsClientConfig configFor(String connectionString) {
     ConnectionString parsed = ConnectionString.parse(connectionString);

@@ -2,6 +2,11 @@ package io.dpsoperator.operator;
 
 import io.dpsoperator.api.v1alpha1.ConnectionSecretRef;
 import io.dpsoperator.dps.DpsClient;
+import io.dpsoperator.dps.auth.ConnectionString;
+import io.dpsoperator.operator.connections.ConnectionKey;
+import io.dpsoperator.operator.connections.ConnectionRegistry;
+import io.dpsoperator.operator.connections.ConnectionResolver;
+import io.dpsoperator.operator.connections.NamespaceLabels;
 import io.dpsoperator.operator.secrets.ObjectRef;
 import io.dpsoperator.operator.sync.Material;
 import io.dpsoperator.operator.sync.SyncFailure;
@@ -15,9 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Chooses the DPS a resource lives in: the operator-wide connection Secret, or the resource's own
- * {@code connectionSecretRef}; and keeps one client per connection string (the factory gives the
- * clients of one DPS host one rate limiter and one circuit breaker).
+ * Chooses the DPS a resource lives in: the operator-wide connection Secret, the resource's own
+ * {@code connectionSecretRef}, or a connection object ({@code connectionRef}, one client per
+ * object); and keeps one client per connection string (the factory gives the clients of one DPS
+ * host one rate limiter and one circuit breaker).
  */
 public class DpsConnections implements AutoCloseable {
   private final OperatorConfig config;
@@ -27,6 +33,13 @@ public class DpsConnections implements AutoCloseable {
   private final Map<String, String> sources = new java.util.HashMap<>();
   private final java.util.List<java.util.function.Consumer<DpsClient>> retireListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Map<ConnectionKey, ObjectClient> objectClients = new ConcurrentHashMap<>();
+  private final ConnectionRegistry registry = new ConnectionRegistry();
+  private final NamespaceLabels namespaceLabels = new NamespaceLabels();
+  private final ConnectionResolver resolver;
+
+  /** The client of a connection object and the settings it was made with. */
+  private record ObjectClient(String fingerprint, DpsClient client) {}
 
   /**
    * @param factory makes a client from a connection string
@@ -37,6 +50,74 @@ public class DpsConnections implements AutoCloseable {
     this.config = config;
     this.factory = factory;
     this.fixedDefault = fixedDefault;
+    this.resolver =
+        new ConnectionResolver(registry, namespaceLabels, config.watchesAllNamespaces());
+  }
+
+  /** The connection objects as last checked, and their users. */
+  public ConnectionRegistry registry() {
+    return registry;
+  }
+
+  /** Resolves the connectionRef of resources. */
+  public ConnectionResolver resolver() {
+    return resolver;
+  }
+
+  /** The labels of namespaces, for ClusterDpsConnection selectors. */
+  public NamespaceLabels namespaceLabels() {
+    return namespaceLabels;
+  }
+
+  /**
+   * The client of a connection object: one per object, replaced (and the old one retired) when its
+   * credential, rate limit or CA bundle changes.
+   */
+  public DpsClient clientForConnection(
+      ConnectionKey key,
+      ConnectionString connectionString,
+      int operationsPerMinute,
+      Optional<String> caBundlePem) {
+    if (!(factory instanceof DpsClientFactory clients)) {
+      throw new IllegalStateException("Connection objects need a DpsClientFactory");
+    }
+    String fingerprint =
+        sha256(
+            connectionString.hostName()
+                + "\n"
+                + connectionString.sharedAccessKeyName()
+                + "\n"
+                + connectionString.sharedAccessKey()
+                + "\n"
+                + connectionString.sharedAccessSignature()
+                + "\n"
+                + operationsPerMinute
+                + "\n"
+                + caBundlePem.orElse(""));
+    ObjectClient current = objectClients.get(key);
+    if (current != null && current.fingerprint().equals(fingerprint)) {
+      return current.client();
+    }
+    DpsClient client =
+        clients.create(connectionString, key.toString(), operationsPerMinute, caBundlePem);
+    ObjectClient previous = objectClients.put(key, new ObjectClient(fingerprint, client));
+    if (previous != null) {
+      retireListeners.forEach(l -> l.accept(previous.client()));
+      previous.client().close();
+    }
+    return client;
+  }
+
+  /** Closes the client of a connection object that is gone. */
+  public void forgetConnection(ConnectionKey key) {
+    ObjectClient previous = objectClients.remove(key);
+    if (previous != null) {
+      retireListeners.forEach(l -> l.accept(previous.client()));
+      previous.client().close();
+    }
+    if (factory instanceof DpsClientFactory clients) {
+      clients.forgetLimiters(key.toString());
+    }
   }
 
   /** Told about each client that is closed because no Secret holds its connection string now. */
@@ -53,6 +134,46 @@ public class DpsConnections implements AutoCloseable {
       return Optional.empty();
     }
     return Optional.of(ObjectRef.secret(config.namespace(), config.connectionSecret()));
+  }
+
+  /**
+   * The DPS of a resource: the connection object it names, or else its connection Secret or the
+   * operator-wide one.
+   */
+  public DpsTarget targetFor(
+      io.fabric8.kubernetes.client.KubernetesClient kube,
+      io.dpsoperator.api.v1alpha1.ConnectionRef connectionRef,
+      ConnectionSecretRef connectionSecretRef,
+      Material material)
+      throws SyncFailure {
+    if (connectionRef != null && connectionSecretRef != null) {
+      throw SyncFailure.terminal(
+          io.dpsoperator.operator.sync.Reasons.INVALID_SPEC,
+          "spec.connectionRef and spec.connectionSecretRef are both set; keep one"
+              + " (connectionRef names a DpsConnection or ClusterDpsConnection)");
+    }
+    if (connectionRef != null
+        && (connectionRef.getKind() == null
+            || connectionRef.getName() == null
+            || connectionRef.getName().isBlank())) {
+      throw SyncFailure.terminal(
+          io.dpsoperator.operator.sync.Reasons.INVALID_SPEC,
+          "spec.connectionRef needs kind (DpsConnection or ClusterDpsConnection) and name");
+    }
+    if (connectionRef != null) {
+      io.dpsoperator.operator.connections.ConnectionState state =
+          resolver.resolve(kube, material.namespace(), connectionRef);
+      return new DpsTarget(
+          state.client(),
+          state.idScope(),
+          state.deviceEndpoint().orElse(config.deviceEndpoint()),
+          Optional.of(state.key().toString()));
+    }
+    return new DpsTarget(
+        clientFor(connectionSecretRef, material),
+        config.idScope(),
+        config.deviceEndpoint(),
+        Optional.empty());
   }
 
   /** The client for a resource's DPS. */
@@ -117,5 +238,8 @@ public class DpsConnections implements AutoCloseable {
   public void close() {
     clients.values().forEach(DpsClient::close);
     clients.clear();
+    objectClients.values().forEach(c -> c.client().close());
+    objectClients.clear();
+    namespaceLabels.close();
   }
 }

@@ -1,5 +1,7 @@
 package io.dpsoperator.operator;
 
+import io.dpsoperator.operator.reconciler.ClusterDpsConnectionReconciler;
+import io.dpsoperator.operator.reconciler.DpsConnectionReconciler;
 import io.dpsoperator.operator.reconciler.EnrollmentGroupReconciler;
 import io.dpsoperator.operator.reconciler.IndividualEnrollmentReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator, wired: both controllers on one JOSDK {@link Operator}, DPS clients from {@link
- * DpsClientFactory} (one rate limiter and circuit breaker per DPS), Events, and the health and
- * metrics endpoint. {@code run}, the demo and the tests start it the same way.
+ * The operator, wired: the enrollment and connection controllers on one JOSDK {@link Operator}, DPS
+ * clients from {@link DpsClientFactory} (one rate limiter and circuit breaker per DPS), Events, and
+ * the health and metrics endpoint. {@code run}, the demo and the tests start it the same way.
  */
 public final class DpsOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DpsOperator.class);
@@ -117,6 +119,16 @@ public final class DpsOperator implements AutoCloseable {
     operator.register(
         new EnrollmentGroupReconciler(config, connections, events, wiring.meters(), wiring.clock()),
         o -> configure(o, config));
+    operator.register(
+        new DpsConnectionReconciler(config, connections, events, wiring.clock()),
+        o -> configure(o, config));
+    // Cluster-scoped, and their namespace selectors read namespace labels: only an operator that
+    // watches all namespaces has the cluster-wide rights (the chart grants them in that mode).
+    if (config.watchesAllNamespaces()) {
+      operator.register(
+          new ClusterDpsConnectionReconciler(config, connections, events, wiring.clock()),
+          o -> configure(o, config));
+    }
     HttpEndpoints endpoints = null;
     if (wiring.startHttpEndpoints()) {
       endpoints = HttpEndpoints.start(config.httpPort(), operator, wiring.meters());

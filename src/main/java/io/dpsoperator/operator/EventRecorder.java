@@ -56,7 +56,9 @@ public class EventRecorder {
   }
 
   private void record(HasMetadata on, String type, String reason, String message) {
-    String ns = on.getMetadata().getNamespace();
+    // Events of cluster-scoped objects live in the default namespace, as kubectl looks for them.
+    String ns =
+        on.getMetadata().getNamespace() == null ? "default" : on.getMetadata().getNamespace();
     String key = on.getMetadata().getUid() + "|" + type + "|" + reason + "|" + message;
     Instant now = clock.instant();
     try {

@@ -36,7 +36,8 @@ public record OperatorConfig(
     Duration certificateExpiryWarning,
     int queryPageSize,
     Duration registrationStateInterval,
-    String controllerClass) {
+    String controllerClass,
+    Duration connectionCheckInterval) {
 
   /** One configuration key. */
   public record Setting(String key, String defaultValue, String description) {}
@@ -123,7 +124,12 @@ public record OperatorConfig(
               "DPS_OPERATOR_CONTROLLER_CLASS",
               "",
               "Reconcile only resources labelled dpsoperator.io/controller-class with this value;"
-                  + " empty reconciles only resources without the label"));
+                  + " empty reconciles only resources without the label"),
+          new Setting(
+              "DPS_OPERATOR_CONNECTION_CHECK_INTERVAL",
+              "10m",
+              "How often each DpsConnection and ClusterDpsConnection is checked with one query of"
+                  + " its DPS (also at once when its spec or Secret changes)"));
 
   /** Reads the configuration from environment variables; unknown keys are ignored. */
   public static OperatorConfig fromEnv(Map<String, String> env) {
@@ -158,7 +164,8 @@ public record OperatorConfig(
         duration("DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING", v),
         positiveInt("DPS_OPERATOR_QUERY_PAGE_SIZE", v),
         duration("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", v),
-        controllerClass(v.get("DPS_OPERATOR_CONTROLLER_CLASS")));
+        controllerClass(v.get("DPS_OPERATOR_CONTROLLER_CLASS")),
+        duration("DPS_OPERATOR_CONNECTION_CHECK_INTERVAL", v));
   }
 
   /** The configuration with every default. */

@@ -19,11 +19,18 @@ class CrdPrinterColumnsTest {
   @ParameterizedTest
   @CsvSource({
     "individualenrollments.dpsoperator.io-v1.yml, IndividualEnrollment",
-    "enrollmentgroups.dpsoperator.io-v1.yml, EnrollmentGroup"
+    "enrollmentgroups.dpsoperator.io-v1.yml, EnrollmentGroup",
+    "dpsconnections.dpsoperator.io-v1.yml, DpsConnection",
+    "clusterdpsconnections.dpsoperator.io-v1.yml, ClusterDpsConnection"
   })
   void columnsFollowTheDeclaredOrder(String file, String kind) throws Exception {
     Class<?> resource =
-        kind.equals("IndividualEnrollment") ? IndividualEnrollment.class : EnrollmentGroup.class;
+        switch (kind) {
+          case "IndividualEnrollment" -> IndividualEnrollment.class;
+          case "EnrollmentGroup" -> EnrollmentGroup.class;
+          case "DpsConnection" -> io.dpsoperator.api.v1alpha1.DpsConnection.class;
+          default -> io.dpsoperator.api.v1alpha1.ClusterDpsConnection.class;
+        };
     CustomResourceDefinition crd =
         new KubernetesSerialization()
             .unmarshal(Files.readString(Path.of("crds", file)), CustomResourceDefinition.class);

@@ -20,6 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CelRulesTest {
   private static final String IE = "IndividualEnrollment";
   private static final String EG = "EnrollmentGroup";
+  private static final String DC = "DpsConnection";
+  private static final String CDC = "ClusterDpsConnection";
 
   /** One evaluation: the rule at path whose message contains the fragment, on self (and old). */
   record Case(
@@ -131,6 +133,25 @@ class CelRulesTest {
       cases.add(bad(kind, "spec", "static needs", "{allocationPolicy: static}"));
       cases.add(bad(kind, "spec", "static needs", "{allocationPolicy: static, iotHubs: []}"));
       cases.add(bad(kind, "spec", "static needs", "{allocationPolicy: static, iotHubs: [h1, h2]}"));
+      // A connection object or a connection Secret, not both.
+      String ref = "connectionRef: {kind: DpsConnection, name: west}";
+      String secretRef = "connectionSecretRef: {name: dps-west}";
+      cases.add(ok(kind, "spec", "not both", "{" + ref + "}"));
+      cases.add(ok(kind, "spec", "not both", "{" + secretRef + "}"));
+      cases.add(ok(kind, "spec", "not both", "{}"));
+      cases.add(bad(kind, "spec", "not both", "{" + ref + ", " + secretRef + "}"));
+    }
+    // Connections: exactly one auth.
+    for (String kind : List.of(DC, CDC)) {
+      String auth = "spec.auth";
+      String sas = "sasSecretRef: {name: dps}";
+      String wi =
+          "workloadIdentity: {clientId: 00000000-0000-0000-0000-000000000001,"
+              + " tenantId: 00000000-0000-0000-0000-000000000002}";
+      cases.add(ok(kind, auth, "exactly one", "{" + sas + "}"));
+      cases.add(ok(kind, auth, "exactly one", "{" + wi + "}"));
+      cases.add(bad(kind, auth, "exactly one", "{" + sas + ", " + wi + "}"));
+      cases.add(bad(kind, auth, "exactly one", "{}"));
     }
     // Immutable ids: transition rules with oldSelf.
     for (String[] id :
@@ -152,7 +173,7 @@ class CelRulesTest {
   }
 
   static Stream<Arguments> allRules() {
-    return Stream.of(IE, EG)
+    return Stream.of(IE, EG, DC, CDC)
         .flatMap(
             kind ->
                 CelRules.rules(Crds.schema(Crds.forKind(kind))).stream()

@@ -11,11 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The two CRDs: where the generator writes them, where they are committed, how to read them. */
+/** The CRDs: where the generator writes them, where they are committed, how to read them. */
 final class Crds {
   static final String INDIVIDUAL_ENROLLMENTS = "individualenrollments.dpsoperator.io-v1.yml";
   static final String ENROLLMENT_GROUPS = "enrollmentgroups.dpsoperator.io-v1.yml";
-  static final List<String> FILES = List.of(INDIVIDUAL_ENROLLMENTS, ENROLLMENT_GROUPS);
+  static final String DPS_CONNECTIONS = "dpsconnections.dpsoperator.io-v1.yml";
+  static final String CLUSTER_DPS_CONNECTIONS = "clusterdpsconnections.dpsoperator.io-v1.yml";
+  static final List<String> FILES =
+      List.of(INDIVIDUAL_ENROLLMENTS, ENROLLMENT_GROUPS, DPS_CONNECTIONS, CLUSTER_DPS_CONNECTIONS);
 
   /** The folders holding committed copies, relative to the project root. */
   static final List<Path> COMMITTED_DIRS =

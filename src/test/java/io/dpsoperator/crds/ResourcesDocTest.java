@@ -15,15 +15,17 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
-/** docs/resources.md covers every field of both CRDs and its worked example is right. */
+/** docs/resources.md covers every field of the CRDs and its worked example is right. */
 class ResourcesDocTest {
   private static final Path DOC = Path.of("docs/resources.md");
 
   @Test
-  void everyFieldOfBothKindsIsDocumented() throws Exception {
+  void everyFieldOfEveryKindIsDocumented() throws Exception {
     String doc = Files.readString(DOC);
     List<String> missing = new ArrayList<>();
-    for (String kind : List.of("IndividualEnrollment", "EnrollmentGroup")) {
+    for (String kind :
+        List.of(
+            "IndividualEnrollment", "EnrollmentGroup", "DpsConnection", "ClusterDpsConnection")) {
       CrdSchemaTest.eachProperty(
           Crds.schema(Crds.forKind(kind)),
           (path, schema) -> {
@@ -38,7 +40,9 @@ class ResourcesDocTest {
   @Test
   void everyCelRuleMessageIsDocumented() throws Exception {
     String doc = Files.readString(DOC);
-    for (String kind : List.of("IndividualEnrollment", "EnrollmentGroup")) {
+    for (String kind :
+        List.of(
+            "IndividualEnrollment", "EnrollmentGroup", "DpsConnection", "ClusterDpsConnection")) {
       for (CelRules.Rule rule : CelRules.rules(Crds.schema(Crds.forKind(kind)))) {
         assertThat(doc).as("%s rule at %s", kind, rule.path()).contains(rule.message());
       }

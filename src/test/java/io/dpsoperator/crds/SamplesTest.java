@@ -2,6 +2,8 @@ package io.dpsoperator.crds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpsoperator.api.v1alpha1.ClusterDpsConnection;
+import io.dpsoperator.api.v1alpha1.DpsConnection;
 import io.dpsoperator.api.v1alpha1.EnrollmentGroup;
 import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -47,7 +49,9 @@ class SamplesTest {
             "individualenrollment-tpm.yaml",
             "enrollmentgroup-symmetrickey.yaml",
             "enrollmentgroup-x509.yaml",
-            "enrollmentgroup-careferences.yaml");
+            "enrollmentgroup-careferences.yaml",
+            "dpsconnection-sas.yaml",
+            "clusterdpsconnection-workload-identity.yaml");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -65,11 +69,15 @@ class SamplesTest {
             .as("%s %s in %s", kind, name, sample)
             .isEmpty();
         Class<? extends HasMetadata> type =
-            kind.equals("IndividualEnrollment")
-                ? IndividualEnrollment.class
-                : EnrollmentGroup.class;
+            switch (kind) {
+              case "IndividualEnrollment" -> IndividualEnrollment.class;
+              case "EnrollmentGroup" -> EnrollmentGroup.class;
+              case "DpsConnection" -> DpsConnection.class;
+              default -> ClusterDpsConnection.class;
+            };
         HasMetadata typed = Serialization.jsonMapper().convertValue(doc, type);
-        assertThat(typed.getMetadata().getNamespace()).isEqualTo("default");
+        assertThat(typed.getMetadata().getNamespace())
+            .isEqualTo(type == ClusterDpsConnection.class ? null : "default");
       } else {
         HasMetadata parsed = Serialization.unmarshal(Crds.YAML.writeValueAsString(doc));
         assertThat(parsed.getMetadata().getName()).isNotBlank();
@@ -175,6 +183,7 @@ class SamplesTest {
       {"attestation", "tpm", "endorsementKeyFrom", "secretKeyRef", "name"},
       {"customAllocationDefinition", "webhookUrlSecretRef", "name"},
       {"connectionSecretRef", "name"},
+      {"auth", "sasSecretRef", "name"},
     };
     for (Object[] ref : refs) {
       Object name = Crds.path(spec, java.util.Arrays.copyOf(ref, ref.length, String[].class));

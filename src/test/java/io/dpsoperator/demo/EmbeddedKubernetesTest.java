@@ -39,7 +39,7 @@ class EmbeddedKubernetesTest {
                   .customResourceDefinitions()
                   .list()
                   .getItems())
-          .hasSize(2);
+          .hasSize(4);
     }
   }
 }

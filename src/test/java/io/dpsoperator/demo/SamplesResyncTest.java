@@ -3,6 +3,7 @@ package io.dpsoperator.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dpsoperator.api.v1alpha1.DpsConnection;
 import io.dpsoperator.api.v1alpha1.DpsRecordStatus;
 import io.dpsoperator.api.v1alpha1.EnrollmentGroup;
 import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
@@ -58,6 +59,12 @@ class SamplesResyncTest {
           case "Secret" -> {
             Secret secret = serialization.convertValue(o, Secret.class);
             if (!secret.getMetadata().getName().equals("dps-connection")) {
+              // A DpsConnection's connection string points at the emulator.
+              if (secret.getStringData() != null
+                  && secret.getStringData().containsKey("connectionString")) {
+                secret.setStringData(
+                    Map.of("connectionString", env.emulator.serviceConnectionString()));
+              }
               env.kube.secrets().inNamespace(ns).resource(secret).create();
             }
           }
@@ -71,12 +78,17 @@ class SamplesResyncTest {
           case "EnrollmentGroup" ->
               records.add(
                   env.kube.resource(serialization.convertValue(o, EnrollmentGroup.class)).create());
+          case "DpsConnection" -> {
+            DpsConnection connection = serialization.convertValue(o, DpsConnection.class);
+            connection.getSpec().setHost(env.emulator.hostName());
+            env.kube.resource(connection).create();
+          }
           default -> {
             /* Issuers are played through the Certificates they issue */
           }
         }
       }
-      assertThat(records).hasSize(7);
+      assertThat(records).hasSize(8);
       records.forEach(r -> env.awaitReady(r, "True", "Synced"));
       // Bulk writes answer no etag: the next inventory sweep brings each into the status.
       await()

@@ -18,7 +18,10 @@ import java.util.List;
 public final class MockKubernetes {
   public static final List<String> CRDS =
       List.of(
-          "individualenrollments.dpsoperator.io-v1.yml", "enrollmentgroups.dpsoperator.io-v1.yml");
+          "individualenrollments.dpsoperator.io-v1.yml",
+          "enrollmentgroups.dpsoperator.io-v1.yml",
+          "dpsconnections.dpsoperator.io-v1.yml",
+          "clusterdpsconnections.dpsoperator.io-v1.yml");
 
   private MockKubernetes() {}
 

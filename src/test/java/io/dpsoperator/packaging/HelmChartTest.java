@@ -81,6 +81,7 @@ class HelmChartTest {
                 Map.entry("DPS_OPERATOR_STATUS_HEARTBEAT", "1h"),
                 Map.entry("DPS_OPERATOR_QUERY_PAGE_SIZE", "100"),
                 Map.entry("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", "1h"),
+                Map.entry("DPS_OPERATOR_CONNECTION_CHECK_INTERVAL", "10m"),
                 Map.entry("DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING", "30d"),
                 Map.entry("DPS_OPERATOR_CONTROLLER_CLASS", ""),
                 Map.entry("DPS_OPERATOR_NAMESPACE", "fieldRef:metadata.namespace"),
@@ -107,7 +108,7 @@ class HelmChartTest {
         .isEqualTo(serviceAccount);
 
     ClusterRole clusterRole = manifests.named(ClusterRole.class, Chart.RELEASE);
-    assertWatchRules(clusterRole.getRules());
+    Manifests.assertClusterRules(clusterRole.getRules());
     ClusterRoleBinding clusterBinding = manifests.single(ClusterRoleBinding.class);
     assertThat(clusterBinding.getRoleRef().getName())
         .isEqualTo(clusterRole.getMetadata().getName());
@@ -445,7 +446,10 @@ class HelmChartTest {
     assertThat(crds)
         .extracting(o -> o.getMetadata().getName())
         .containsExactlyInAnyOrder(
-            "individualenrollments.dpsoperator.io", "enrollmentgroups.dpsoperator.io");
+            "individualenrollments.dpsoperator.io",
+            "enrollmentgroups.dpsoperator.io",
+            "dpsconnections.dpsoperator.io",
+            "clusterdpsconnections.dpsoperator.io");
     for (HasMetadata crd : crds) {
       assertThat(crd.getMetadata().getAnnotations())
           .containsEntry("helm.sh/resource-policy", "keep");
@@ -468,7 +472,7 @@ class HelmChartTest {
     assertThat(Chart.render("crds:\n  enabled: false\n").ofKind("CustomResourceDefinition"))
         .isEmpty();
     assertThat(Chart.render("crds:\n  keep: false\n").ofKind("CustomResourceDefinition"))
-        .hasSize(2)
+        .hasSize(4)
         .allSatisfy(
             crd ->
                 assertThat(crd.getMetadata().getAnnotations())
@@ -488,7 +492,7 @@ class HelmChartTest {
         .containsExactlyInAnyOrder(Chart.RELEASE + "-view", Chart.RELEASE + "-edit");
     // Every kind the chart installs a CRD for, so that a new kind cannot miss its roles.
     Manifests.assertAggregatedToDefaultRoles(
-        forPeople, Manifests.plurals(manifests.ofKind("CustomResourceDefinition")));
+        forPeople, Manifests.namespacedPlurals(manifests.ofKind("CustomResourceDefinition")));
     assertThat(
             manifests.named(ClusterRole.class, Chart.RELEASE + "-edit").getMetadata().getLabels())
         .doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-view");
@@ -748,6 +752,10 @@ class HelmChartTest {
             "DPS_OPERATOR_REGISTRATION_STATE_INTERVAL",
             "6h"),
         Arguments.of("controllerClass: canary\n", "DPS_OPERATOR_CONTROLLER_CLASS", "canary"),
+        Arguments.of(
+            "resync:\n  connectionCheckInterval: 30m\n",
+            "DPS_OPERATOR_CONNECTION_CHECK_INTERVAL",
+            "30m"),
         Arguments.of(
             "certificates:\n  expiryWarning: 14d\n",
             "DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING",

@@ -3,7 +3,6 @@ package io.dpsoperator.packaging;
 import static io.dpsoperator.packaging.Manifests.assertHardened;
 import static io.dpsoperator.packaging.Manifests.assertOperatorNamespaceRules;
 import static io.dpsoperator.packaging.Manifests.assertProbesFollowHttpPort;
-import static io.dpsoperator.packaging.Manifests.assertWatchRules;
 import static io.dpsoperator.packaging.Manifests.env;
 import static io.dpsoperator.packaging.Manifests.operatorContainer;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +38,10 @@ class KustomizeBaseTest {
   static final String CRD_REFERENCE = "../../crds";
   static final List<String> CRD_FILES =
       List.of(
-          "individualenrollments.dpsoperator.io-v1.yml", "enrollmentgroups.dpsoperator.io-v1.yml");
+          "individualenrollments.dpsoperator.io-v1.yml",
+          "enrollmentgroups.dpsoperator.io-v1.yml",
+          "dpsconnections.dpsoperator.io-v1.yml",
+          "clusterdpsconnections.dpsoperator.io-v1.yml");
 
   @Test
   void kustomizationListsEveryManifestAndBothCrds() throws IOException {
@@ -79,7 +81,7 @@ class KustomizeBaseTest {
     String serviceAccount = manifests.single(ServiceAccount.class).getMetadata().getName();
     assertThat(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
         .isEqualTo(serviceAccount);
-    assertWatchRules(manifests.named(ClusterRole.class, "dps-operator").getRules());
+    Manifests.assertClusterRules(manifests.named(ClusterRole.class, "dps-operator").getRules());
     assertOperatorNamespaceRules(manifests.single(Role.class).getRules(), "dps-connection");
     ClusterRoleBinding clusterBinding = manifests.single(ClusterRoleBinding.class);
     assertThat(clusterBinding.getSubjects())
@@ -177,7 +179,10 @@ class KustomizeBaseTest {
       assertThat(built.ofKind("CustomResourceDefinition"))
           .extracting(o -> o.getMetadata().getName())
           .containsExactlyInAnyOrder(
-              "individualenrollments.dpsoperator.io", "enrollmentgroups.dpsoperator.io");
+              "individualenrollments.dpsoperator.io",
+              "enrollmentgroups.dpsoperator.io",
+              "dpsconnections.dpsoperator.io",
+              "clusterdpsconnections.dpsoperator.io");
     }
     assertHardened(built.single(Deployment.class));
   }

@@ -46,7 +46,7 @@ class KustomizeOverlaysTest {
                 r -> "rbac".equals(r.getMetadata().getLabels().get("app.kubernetes.io/component")))
             .toList();
     // An editor and a viewer per kind, named after it.
-    var plurals = Manifests.plurals(built.ofKind("CustomResourceDefinition"));
+    var plurals = Manifests.namespacedPlurals(built.ofKind("CustomResourceDefinition"));
     assertThat(plurals).contains("individualenrollments", "enrollmentgroups");
     assertThat(forPeople).hasSize(2 * plurals.size());
     Manifests.assertAggregatedToDefaultRoles(forPeople, plurals);

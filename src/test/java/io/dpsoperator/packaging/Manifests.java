@@ -196,28 +196,43 @@ final class Manifests {
 
   /** The rules the operator needs where it watches: least privilege, exactly. */
   static void assertWatchRules(List<PolicyRule> rules) {
-    assertThat(summarize(rules))
-        .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "dpsoperator.io/individualenrollments",
-                Set.of("get", "list", "watch", "update", "patch"),
-                "dpsoperator.io/enrollmentgroups",
-                Set.of("get", "list", "watch", "update", "patch"),
-                "dpsoperator.io/individualenrollments/status",
-                Set.of("update", "patch"),
-                "dpsoperator.io/enrollmentgroups/status",
-                Set.of("update", "patch"),
-                "dpsoperator.io/individualenrollments/finalizers",
-                Set.of("update"),
-                "dpsoperator.io/enrollmentgroups/finalizers",
-                Set.of("update"),
-                "/secrets",
-                Set.of("get", "list", "watch", "create", "patch"),
-                "/configmaps",
-                Set.of("get", "list", "watch"),
-                "/events",
-                Set.of("get", "create", "patch")));
+    assertThat(summarize(rules)).containsExactlyInAnyOrderEntriesOf(watchRules());
     assertThat(rules).allSatisfy(rule -> assertThat(rule.getResourceNames()).isNullOrEmpty());
+  }
+
+  /**
+   * The rules of cluster-wide mode: those of a watched namespace, plus ClusterDpsConnections and
+   * namespace labels (their namespaceSelector).
+   */
+  static void assertClusterRules(List<PolicyRule> rules) {
+    Map<String, Set<String>> expected = new LinkedHashMap<>(watchRules());
+    expected.put(
+        "dpsoperator.io/clusterdpsconnections", Set.of("get", "list", "watch", "update", "patch"));
+    expected.put("dpsoperator.io/clusterdpsconnections/status", Set.of("update", "patch"));
+    expected.put("dpsoperator.io/clusterdpsconnections/finalizers", Set.of("update"));
+    expected.put("/namespaces", Set.of("get", "list", "watch"));
+    assertThat(summarize(rules)).containsExactlyInAnyOrderEntriesOf(expected);
+    assertThat(rules).allSatisfy(rule -> assertThat(rule.getResourceNames()).isNullOrEmpty());
+  }
+
+  private static Map<String, Set<String>> watchRules() {
+    return Map.ofEntries(
+        Map.entry(
+            "dpsoperator.io/dpsconnections", Set.of("get", "list", "watch", "update", "patch")),
+        Map.entry("dpsoperator.io/dpsconnections/status", Set.of("update", "patch")),
+        Map.entry("dpsoperator.io/dpsconnections/finalizers", Set.of("update")),
+        Map.entry(
+            "dpsoperator.io/individualenrollments",
+            Set.of("get", "list", "watch", "update", "patch")),
+        Map.entry(
+            "dpsoperator.io/enrollmentgroups", Set.of("get", "list", "watch", "update", "patch")),
+        Map.entry("dpsoperator.io/individualenrollments/status", Set.of("update", "patch")),
+        Map.entry("dpsoperator.io/enrollmentgroups/status", Set.of("update", "patch")),
+        Map.entry("dpsoperator.io/individualenrollments/finalizers", Set.of("update")),
+        Map.entry("dpsoperator.io/enrollmentgroups/finalizers", Set.of("update")),
+        Map.entry("/secrets", Set.of("get", "list", "watch", "create", "patch")),
+        Map.entry("/configmaps", Set.of("get", "list", "watch")),
+        Map.entry("/events", Set.of("get", "create", "patch")));
   }
 
   /** The rules in the operator's own namespace: its Lease and the connection Secret by name. */
@@ -235,6 +250,25 @@ final class Manifests {
   }
 
   /** The plural names of the project's kinds, from CRDs (rendered or committed). */
+  /**
+   * The plurals of the namespaced kinds: the ones people get through the aggregated view and edit
+   * roles. Cluster-scoped kinds (ClusterDpsConnection) are for cluster administrators, as
+   * cert-manager leaves ClusterIssuer out of its aggregated roles.
+   */
+  static Set<String> namespacedPlurals(List<? extends HasMetadata> crds) {
+    return plurals(
+        crds.stream()
+            .filter(
+                c ->
+                    !(c
+                            instanceof
+                            io.fabric8.kubernetes.api.model.apiextensions.v1
+                                    .CustomResourceDefinition
+                                crd)
+                        || "Namespaced".equals(crd.getSpec().getScope()))
+            .toList());
+  }
+
   static Set<String> plurals(List<? extends HasMetadata> crds) {
     return crds.stream()
         .map(o -> o.getMetadata().getName())

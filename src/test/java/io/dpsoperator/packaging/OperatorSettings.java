@@ -33,7 +33,8 @@ final class OperatorSettings {
           "DPS_OPERATOR_CERTIFICATE_EXPIRY_WARNING",
           "DPS_OPERATOR_QUERY_PAGE_SIZE",
           "DPS_OPERATOR_REGISTRATION_STATE_INTERVAL",
-          "DPS_OPERATOR_CONTROLLER_CLASS");
+          "DPS_OPERATOR_CONTROLLER_CLASS",
+          "DPS_OPERATOR_CONNECTION_CHECK_INTERVAL");
 
   private OperatorSettings() {}
 }

@@ -83,6 +83,14 @@ public abstract class DpsRecordSpec {
   @Default("Adopt")
   private AdoptionPolicy adoptionPolicy;
 
+  /**
+   * The DpsConnection or ClusterDpsConnection of the DPS this record lives in; default: the
+   * operator-wide connection. Not together with connectionSecretRef.
+   */
+  @JsonPropertyDescription(
+      "The DpsConnection or ClusterDpsConnection of the DPS this record lives in; default: the operator-wide connection. Not together with connectionSecretRef.")
+  private ConnectionRef connectionRef;
+
   public ProvisioningStatus getProvisioningStatus() {
     return provisioningStatus;
   }
@@ -169,6 +177,14 @@ public abstract class DpsRecordSpec {
 
   public void setAdoptionPolicy(AdoptionPolicy adoptionPolicy) {
     this.adoptionPolicy = adoptionPolicy;
+  }
+
+  public ConnectionRef getConnectionRef() {
+    return connectionRef;
+  }
+
+  public void setConnectionRef(ConnectionRef connectionRef) {
+    this.connectionRef = connectionRef;
   }
 
   /**

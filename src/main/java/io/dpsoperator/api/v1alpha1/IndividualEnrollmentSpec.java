@@ -25,6 +25,9 @@ import io.fabric8.generator.annotation.ValidationRule;
     value =
         "!has(self.allocationPolicy) || self.allocationPolicy != 'static' || (has(self.iotHubs) && size(self.iotHubs) == 1)",
     message = "allocationPolicy static needs exactly one entry in iotHubs")
+@ValidationRule(
+    value = "!has(self.connectionRef) || !has(self.connectionSecretRef)",
+    message = "set connectionRef or connectionSecretRef, not both")
 public class IndividualEnrollmentSpec extends DpsRecordSpec {
 
   /**

@@ -1,5 +1,6 @@
 package io.dpsoperator.operator.reconciler;
 
+import io.dpsoperator.api.v1alpha1.ConnectionRef;
 import io.dpsoperator.api.v1alpha1.ConnectionSecretRef;
 import io.dpsoperator.api.v1alpha1.DpsRecordSpec;
 import io.dpsoperator.api.v1alpha1.DpsRecordStatus;
@@ -11,9 +12,13 @@ import io.dpsoperator.dps.RemoteRecords;
 import io.dpsoperator.dps.model.SymmetricKeyAttestation;
 import io.dpsoperator.operator.CertificateExpiryGauges;
 import io.dpsoperator.operator.DpsConnections;
+import io.dpsoperator.operator.DpsTarget;
 import io.dpsoperator.operator.EventRecorder;
 import io.dpsoperator.operator.OperatorConfig;
 import io.dpsoperator.operator.ReadinessGauges;
+import io.dpsoperator.operator.connections.ConnectionKey;
+import io.dpsoperator.operator.connections.ConnectionRegistry;
+import io.dpsoperator.operator.connections.Triggers;
 import io.dpsoperator.operator.engine.RecordEngine;
 import io.dpsoperator.operator.secrets.GeneratedKeysSecret;
 import io.dpsoperator.operator.secrets.ObjectRef;
@@ -70,6 +75,7 @@ public abstract class DpsRecordReconciler<
   private final CertificateExpiryGauges certificateGauges;
   private final ReadinessGauges readiness;
   private volatile ReferencedObjects<P> referenced;
+  private final Triggers<P> connectionEvents;
 
   protected DpsRecordReconciler(
       OperatorConfig config,
@@ -89,6 +95,14 @@ public abstract class DpsRecordReconciler<
             config.queryPageSize(),
             config.requestTimeout().multipliedBy(2));
     connections.onRetire(engine::retire);
+    this.connectionEvents = new Triggers<>(kindLabel().replace(' ', '-') + "-connections");
+    connections
+        .registry()
+        .onStateChange(k -> connectionEvents.fire(connections.registry().users(k, kindLabel())));
+    connections
+        .namespaceLabels()
+        .onChange(
+            ns -> connectionEvents.fire(connections.registry().clusterUsersIn(ns, kindLabel())));
     // kind label: the resource's kind (IndividualEnrollment), as on the readiness gauge.
     this.certificateGauges =
         new CertificateExpiryGauges(meters, getClass().getSimpleName().replace("Reconciler", ""));
@@ -141,7 +155,7 @@ public abstract class DpsRecordReconciler<
   protected abstract SecretTemplate secretTemplate(P resource);
 
   /** What the owned Secret of generated keys holds besides the keys. */
-  protected abstract java.util.Map<String, String> deviceFacts(P resource, DpsClient client);
+  protected abstract java.util.Map<String, String> deviceFacts(P resource, DpsTarget target);
 
   /** Deletes what goes with the record in DPS (registration records). */
   protected abstract void deleteRelated(P resource, DpsClient client);
@@ -155,7 +169,7 @@ public abstract class DpsRecordReconciler<
             context.getClient(),
             kindLabel().replace(' ', '-') + "-references",
             config.watchNamespaces());
-    return List.of(referenced, engine.eventSource());
+    return List.of(referenced, engine.eventSource(), connectionEvents);
   }
 
   @Override
@@ -196,7 +210,8 @@ public abstract class DpsRecordReconciler<
                 + " (created earlier); DPS is left alone for this resource. Rename or delete one of them");
       }
       Material material = track(resource);
-      DpsClient client = connections.clientFor(connectionRef(resource), material);
+      DpsTarget target = target(resource, context, material);
+      DpsClient client = target.client();
       Desired<R> desired = desired(resource, material);
       if (desired.generatedKeysSecret().isPresent()) {
         requireOwnedOrAbsent(resource, desired.generatedKeysSecret().get());
@@ -229,7 +244,7 @@ public abstract class DpsRecordReconciler<
               lastEtag,
               lastHash,
               kindLabel(),
-              keys -> writeGeneratedKeys(resource, context, client, id, desired, keys, material),
+              keys -> writeGeneratedKeys(resource, context, target, id, desired, keys, material),
               controls.engine(status));
       if (outcome.pending()) {
         // The inventory of this DPS is being read; it triggers this resource when it is.
@@ -260,7 +275,7 @@ public abstract class DpsRecordReconciler<
       if (controls.writes()
           && desired.generatedKeysSecret().isPresent()
           && outcome.keys().isPresent()) {
-        writeGeneratedKeys(resource, context, client, id, desired, outcome.keys().get(), material);
+        writeGeneratedKeys(resource, context, target, id, desired, outcome.keys().get(), material);
       }
       status.setCertificates(desired.certificates().isEmpty() ? null : desired.certificates());
       status.setKeysSecretName(desired.generatedKeysSecret().orElse(null));
@@ -424,7 +439,7 @@ public abstract class DpsRecordReconciler<
     }
     try {
       Material material = track(resource);
-      DpsClient client = connections.clientFor(connectionRef(resource), material);
+      DpsClient client = target(resource, context, material).client();
       // A bulk delete: 404 means already gone.
       engine.delete(client, id);
       deleteRelated(resource, client);
@@ -480,12 +495,30 @@ public abstract class DpsRecordReconciler<
   private void untrack(ResourceID rid) {
     referenced.untrack(rid);
     engine.release(rid);
+    connections.registry().use(new ConnectionRegistry.User(kindLabel(), rid), Optional.empty());
+  }
+
+  /**
+   * The DPS of a resource; a resource that names a connection object is recorded as its user first,
+   * so that the connection's changes trigger it.
+   */
+  private DpsTarget target(P resource, Context<P> context, Material material) throws SyncFailure {
+    ConnectionRef ref = resource.getSpec().getConnectionRef();
+    connections
+        .registry()
+        .use(
+            new ConnectionRegistry.User(kindLabel(), ResourceID.fromResource(resource)),
+            Optional.ofNullable(ref)
+                .map(r -> ConnectionKey.of(resource.getMetadata().getNamespace(), r)));
+    return connections.targetFor(context.getClient(), ref, connectionRef(resource), material);
   }
 
   private Material track(P resource) {
     String ns = resource.getMetadata().getNamespace();
     List<ObjectRef> refs = new ArrayList<>(references(resource));
-    connections.secretRef(ns, connectionRef(resource)).ifPresent(refs::add);
+    if (resource.getSpec().getConnectionRef() == null) {
+      connections.secretRef(ns, connectionRef(resource)).ifPresent(refs::add);
+    }
     referenced.track(ResourceID.fromResource(resource), refs);
     return new Material(ns, referenced::data);
   }
@@ -497,7 +530,7 @@ public abstract class DpsRecordReconciler<
   private void writeGeneratedKeys(
       P resource,
       Context<P> context,
-      DpsClient client,
+      DpsTarget target,
       String id,
       Desired<R> desired,
       SymmetricKeyAttestation keys,
@@ -508,7 +541,7 @@ public abstract class DpsRecordReconciler<
       return;
     }
     java.util.Map<String, String> data =
-        new java.util.LinkedHashMap<>(deviceFacts(resource, client));
+        new java.util.LinkedHashMap<>(deviceFacts(resource, target));
     data.put("primaryKey", keys.primaryKey());
     data.put("secondaryKey", keys.secondaryKey());
     SecretTemplate template = secretTemplate(resource);
@@ -579,6 +612,11 @@ public abstract class DpsRecordReconciler<
   }
 
   private String connectionKey(P resource) {
+    if (resource.getSpec() != null && resource.getSpec().getConnectionRef() != null) {
+      return ConnectionKey.of(
+              resource.getMetadata().getNamespace(), resource.getSpec().getConnectionRef())
+          .toString();
+    }
     ConnectionSecretRef ref = connectionRef(resource);
     return ref == null ? "" : resource.getMetadata().getNamespace() + "/" + ref.getName();
   }

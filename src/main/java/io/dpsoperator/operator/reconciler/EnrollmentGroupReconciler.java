@@ -142,11 +142,12 @@ public class EnrollmentGroupReconciler
   }
 
   @Override
-  protected Map<String, String> deviceFacts(EnrollmentGroup resource, DpsClient client) {
+  protected Map<String, String> deviceFacts(
+      EnrollmentGroup resource, io.dpsoperator.operator.DpsTarget target) {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("enrollmentGroupId", resource.enrollmentGroupId());
-    facts.put("provisioningHost", config.deviceEndpoint());
-    config.idScope().ifPresent(scope -> facts.put("idScope", scope));
+    facts.put("provisioningHost", target.deviceEndpoint());
+    target.idScope().ifPresent(scope -> facts.put("idScope", scope));
     return facts;
   }
 

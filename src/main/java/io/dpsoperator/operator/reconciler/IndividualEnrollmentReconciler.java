@@ -190,11 +190,12 @@ public class IndividualEnrollmentReconciler
   }
 
   @Override
-  protected Map<String, String> deviceFacts(IndividualEnrollment resource, DpsClient client) {
+  protected Map<String, String> deviceFacts(
+      IndividualEnrollment resource, io.dpsoperator.operator.DpsTarget target) {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("registrationId", resource.registrationId());
-    facts.put("provisioningHost", config.deviceEndpoint());
-    config.idScope().ifPresent(scope -> facts.put("idScope", scope));
+    facts.put("provisioningHost", target.deviceEndpoint());
+    target.idScope().ifPresent(scope -> facts.put("idScope", scope));
     return facts;
   }
 

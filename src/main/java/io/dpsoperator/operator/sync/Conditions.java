@@ -54,10 +54,48 @@ public final class Conditions {
       String message,
       Long generation,
       Instant now) {
-    List<Condition> conditions =
-        status.getConditions() == null
-            ? new ArrayList<>()
-            : new ArrayList<>(status.getConditions());
+    Optional<List<Condition>> next =
+        next(status.getConditions(), type, ready, reason, message, generation, now);
+    next.ifPresent(status::setConditions);
+    return next.isPresent();
+  }
+
+  /**
+   * Sets {@code Ready} of a DPS connection; {@code lastTransitionTime} moves only when the status
+   * value flips.
+   *
+   * @return whether anything changed
+   */
+  public static boolean setReady(
+      io.dpsoperator.api.v1alpha1.DpsConnectionStatus status,
+      boolean ready,
+      String reason,
+      String message,
+      Long generation,
+      Instant now) {
+    Optional<List<Condition>> next =
+        next(status.getConditions(), READY, ready, reason, message, generation, now);
+    next.ifPresent(status::setConditions);
+    return next.isPresent();
+  }
+
+  /** The Ready condition of a DPS connection, if set. */
+  public static Optional<Condition> ready(io.dpsoperator.api.v1alpha1.DpsConnectionStatus status) {
+    return status == null || status.getConditions() == null
+        ? Optional.empty()
+        : status.getConditions().stream().filter(c -> READY.equals(c.getType())).findFirst();
+  }
+
+  /** The conditions with one set, or empty when it is already so. */
+  private static Optional<List<Condition>> next(
+      List<Condition> current,
+      String type,
+      boolean ready,
+      String reason,
+      String message,
+      Long generation,
+      Instant now) {
+    List<Condition> conditions = current == null ? new ArrayList<>() : new ArrayList<>(current);
     String value = ready ? "True" : "False";
     Optional<Condition> existing =
         conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
@@ -76,12 +114,11 @@ public final class Conditions {
             .withLastTransitionTime(transition)
             .build();
     if (existing.isPresent() && existing.get().equals(next)) {
-      return false;
+      return Optional.empty();
     }
     existing.ifPresent(conditions::remove);
     conditions.add(next);
-    status.setConditions(conditions);
-    return true;
+    return Optional.of(conditions);
   }
 
   /** Removes a condition; returns whether it was there. */

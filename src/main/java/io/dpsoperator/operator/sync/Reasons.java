@@ -20,6 +20,17 @@ public final class Reasons {
   public static final String CERTIFICATE_EXPIRING_SOON = "CertificateExpiringSoon";
   public static final String CERTIFICATES_VALID = "CertificatesValid";
 
+  public static final String CONNECTION_NOT_FOUND = "ConnectionNotFound";
+  public static final String CONNECTION_NOT_ALLOWED = "ConnectionNotAllowed";
+  public static final String CONNECTION_NOT_READY = "ConnectionNotReady";
+  public static final String CONNECTED = "Connected";
+  public static final String UNAUTHORIZED = "Unauthorized";
+  public static final String FORBIDDEN = "Forbidden";
+  public static final String UNREACHABLE = "Unreachable";
+  public static final String HOST_MISMATCH = "HostMismatch";
+  public static final String AUTHENTICATION_UNAVAILABLE = "AuthenticationUnavailable";
+  public static final String IN_USE = "InUse";
+
   public static final String CREATED = "Created";
   public static final String UPDATED = "Updated";
   public static final String ADOPTED = "Adopted";
