@@ -59,15 +59,15 @@ final class DeviceApi {
   }
 
   static boolean handles(List<String> segments) {
-    return segments.size() >= 3 && segments.get(1).equals("registrations");
+    return segments.size() >= 3 && segments.get(1).equalsIgnoreCase("registrations");
   }
 
   Response handle(Request r) {
     List<String> s = r.segments();
     String scope = s.get(0);
     String registrationId = s.get(2);
-    boolean register = s.size() == 4 && s.get(3).equals("register");
-    boolean operation = s.size() == 5 && s.get(3).equals("operations");
+    boolean register = s.size() == 4 && s.get(3).equalsIgnoreCase("register");
+    boolean operation = s.size() == 5 && s.get(3).equalsIgnoreCase("operations");
     boolean status = s.size() == 3;
     if (!register && !operation && !status) {
       throw ApiException.notFound("No such resource: /" + String.join("/", s));
