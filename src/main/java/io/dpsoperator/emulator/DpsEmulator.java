@@ -169,7 +169,8 @@ public final class DpsEmulator implements AutoCloseable {
       SSLContext sslContext = sslContext(serverChain, serverKey);
 
       EmulatorConfig config = config();
-      EnrollmentCodec codec = new EnrollmentCodec(config.hubNames(), config.clock());
+      EnrollmentCodec codec =
+          new EnrollmentCodec(config.hubNames(), config.verifiedCas().keySet(), config.clock());
       if (settings.dataDirectory != null) {
         persistence = new Persistence(settings.dataDirectory, state);
         persistence.load();
