@@ -325,6 +325,19 @@ public final class DpsEmulator implements AutoCloseable {
     return idScope;
   }
 
+  /**
+   * The initial twin the device's IoT hub was given at its last assignment: the custom allocation
+   * webhook's {@code initialTwin}, else its enrollment's (no IoT hub is emulated; this is what one
+   * would have received). Empty when the device has no registration or no twin.
+   */
+  public java.util.Optional<JsonNode> initialTwin(String registrationId) {
+    synchronized (state) {
+      Registration r = state.registrations.get(EnrollmentCodec.key(registrationId));
+      return java.util.Optional.ofNullable(r == null ? null : r.initialTwin())
+          .map(JsonNode::deepCopy);
+    }
+  }
+
   /** PEM of the CA that signed the server certificate (the certificate clients must trust). */
   public String caCertificatePem() {
     if (caPem == null) {
