@@ -7,11 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsoperator.emulator.DpsEmulator;
 import io.dpsoperator.emulator.Sas;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,8 +55,19 @@ class EmulatorCapacityBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String API = "?api-version=2021-10-01";
 
-  /** Figures of one phase. */
-  record Result(String name, long units, double seconds, long[] latenciesNanos) {
+  /**
+   * Figures of one phase.
+   *
+   * @param serverCpuNanos CPU time of the emulator's threads (its HTTP dispatcher and workers)
+   * @param processCpuNanos CPU time of the whole JVM (emulator and load generator)
+   */
+  record Result(
+      String name,
+      long units,
+      double seconds,
+      long[] latenciesNanos,
+      long serverCpuNanos,
+      long processCpuNanos) {
     double perSecond() {
       return units / seconds;
     }
@@ -61,6 +77,11 @@ class EmulatorCapacityBenchmark {
       Arrays.sort(sorted);
       int i = (int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1);
       return sorted[Math.max(0, i)] / 1e6;
+    }
+
+    /** Units per second the emulator alone could serve on {@code cores} cores of its own. */
+    double perSecondOnCores(int cores) {
+      return cores * 1e9 / (serverCpuNanos / (double) units);
     }
 
     void print() {
@@ -76,6 +97,15 @@ class EmulatorCapacityBenchmark {
           percentileMs(99),
           THREADS,
           Runtime.getRuntime().availableProcessors());
+      System.out.printf(
+          "BENCH emulator %s CPU: emulator %.0f us per unit, whole JVM %.0f us per unit;"
+              + " CPU used %.2f of %d cores; the emulator alone on 2 cores of its own: %.0f/s%n",
+          name,
+          serverCpuNanos / 1e3 / units,
+          processCpuNanos / 1e3 / units,
+          processCpuNanos / 1e9 / seconds,
+          Runtime.getRuntime().availableProcessors(),
+          perSecondOnCores(2));
     }
   }
 
@@ -114,6 +144,12 @@ class EmulatorCapacityBenchmark {
 
   @Test
   void serviceOperationsAndDeviceRegistrationsOverHttps() throws Exception {
+    // The emulator logs each write at INFO (and more at DEBUG in tests); under surefire every
+    // line is shipped to the Maven process, which would measure the test harness, not the server.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.dpsoperator.emulator"))
+        .setLevel(
+            ch.qos.logback.classic.Level.toLevel(
+                System.getProperty("bench.emulatorLogLevel", "WARN")));
     try (DpsEmulator dps =
         DpsEmulator.builder()
             .adminPort(-1)
@@ -196,6 +232,10 @@ class EmulatorCapacityBenchmark {
       devices.print();
       assertThat(failures.get()).isZero();
       System.out.printf(
+          "BENCH emulator on its own 2 cores (from its CPU time): service %.0f/s, registrations"
+              + " %.0f/s%n",
+          service.perSecondOnCores(2), devices.perSecondOnCores(2));
+      System.out.printf(
           "BENCH emulator target: %.0f/s each, p99 < %.0f ms: service %s, registrations %s%n",
           TARGET_PER_SECOND,
           TARGET_P99_MS,
@@ -272,6 +312,8 @@ class EmulatorCapacityBenchmark {
                 return timer;
               }));
     }
+    Map<Long, Long> threadCpuBefore = threadCpu();
+    long processCpuBefore = processCpu();
     long start = System.nanoTime();
     deadline[0] = start + length.toNanos();
     go.countDown();
@@ -283,6 +325,8 @@ class EmulatorCapacityBenchmark {
       total += t.size;
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    long processCpuNanos = processCpu() - processCpuBefore;
+    long serverCpuNanos = serverCpuSince(threadCpuBefore);
     pool.shutdown();
     pool.awaitTermination(10, TimeUnit.SECONDS);
     long[] merged = new long[total];
@@ -291,7 +335,38 @@ class EmulatorCapacityBenchmark {
       System.arraycopy(a, 0, merged, at, a.length);
       at += a.length;
     }
-    return new Result(name, units.get(), seconds, merged);
+    return new Result(name, units.get(), seconds, merged, serverCpuNanos, processCpuNanos);
+  }
+
+  private static final ThreadMXBean THREAD_MX = ManagementFactory.getThreadMXBean();
+
+  private static Map<Long, Long> threadCpu() {
+    Map<Long, Long> cpu = new HashMap<>();
+    for (long id : THREAD_MX.getAllThreadIds()) {
+      cpu.put(id, Math.max(0, THREAD_MX.getThreadCpuTime(id)));
+    }
+    return cpu;
+  }
+
+  /** CPU time of the emulator's threads: the JDK server's dispatcher and its workers. */
+  private static long serverCpuSince(Map<Long, Long> before) {
+    long total = 0;
+    for (ThreadInfo info : THREAD_MX.getThreadInfo(THREAD_MX.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      String name = info.getThreadName();
+      if (name.startsWith("dps-emulator") || name.startsWith("HTTP-Dispatcher")) {
+        long now = THREAD_MX.getThreadCpuTime(info.getThreadId());
+        total += Math.max(0, now - before.getOrDefault(info.getThreadId(), 0L));
+      }
+    }
+    return total;
+  }
+
+  private static long processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static OkHttpClient client(DpsEmulator dps) throws Exception {
