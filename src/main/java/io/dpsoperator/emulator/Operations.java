@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The operations of register calls, by operation id: what a poll answers. Part of the persisted
@@ -40,6 +41,7 @@ final class Operations {
   private final ConcurrentLinkedQueue<String> byAge = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
   private final SecureRandom random = new SecureRandom();
+  private final ReentrantLock sweeping = new ReentrantLock();
 
   /** Starts an operation; {@code result} may be null (assignment still running). */
   Operation start(String registrationKey, Instant now, Instant readyAt, Registration result) {
@@ -76,22 +78,29 @@ final class Operations {
     }
   }
 
-  /** Drops the operations older than the TTL and the oldest beyond the maximum; O(1) amortised. */
+  /**
+   * Drops the operations older than the TTL and the oldest beyond the maximum; O(1) amortised. One
+   * thread sweeps at a time (the others skip), so the peeked head is the one removed.
+   */
   void expire(Instant now) {
-    Instant limit = now.minus(TTL);
-    while (true) {
-      String oldest = byAge.peek();
-      if (oldest == null) {
-        return;
+    if (!sweeping.tryLock()) {
+      return;
+    }
+    try {
+      Instant limit = now.minus(TTL);
+      String oldest;
+      while ((oldest = byAge.peek()) != null) {
+        Operation op = byId.get(oldest);
+        if (op != null && size.get() <= MAX && !op.createdAt().isBefore(limit)) {
+          return;
+        }
+        byAge.poll();
+        if (op != null && byId.remove(oldest) != null) {
+          size.decrementAndGet();
+        }
       }
-      Operation op = byId.get(oldest);
-      boolean drop = op == null || size.get() > MAX || op.createdAt().isBefore(limit);
-      if (!drop || !byAge.remove(oldest)) {
-        return;
-      }
-      if (op != null && byId.remove(oldest) != null) {
-        size.decrementAndGet();
-      }
+    } finally {
+      sweeping.unlock();
     }
   }
 

@@ -26,6 +26,12 @@ record Registration(
     ObjectNode attestationResult,
     JsonNode initialTwin) {
 
+  Registration {
+    // A restored record reads JSON null as a NullNode: absent is null, one way only.
+    payload = payload == null || payload.isNull() ? null : payload;
+    initialTwin = initialTwin == null || initialTwin.isNull() ? null : initialTwin;
+  }
+
   /** The {@code DeviceRegistrationState} of the service API. */
   ObjectNode toServiceJson() {
     ObjectNode o = Json.object();
