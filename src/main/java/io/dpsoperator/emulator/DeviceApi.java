@@ -7,23 +7,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsoperator.emulator.Http.Request;
 import io.dpsoperator.emulator.Http.Response;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The device (runtime) registration API: register, operation status, status lookup. */
 final class DeviceApi {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceApi.class);
-  private static final Duration OPERATION_TTL = Duration.ofMinutes(30);
   static final String RETRY_AFTER = "1";
 
   /** The enrollment a device's credentials matched. */
@@ -35,15 +30,21 @@ final class DeviceApi {
       ObjectNode attestationResult,
       ObjectNode runtimeAttestation) {}
 
-  private record Operation(String registrationKey, Registration result, Instant readyAt) {}
+  /** Credentials that match no enrollment: the registration fails (404201), as in DPS. */
+  private static final class NoEnrollmentException extends ApiException {
+    private static final long serialVersionUID = 1L;
+    final String reason;
+
+    NoEnrollmentException(String reason) {
+      super(401, 401002, "Unauthorized");
+      this.reason = reason;
+    }
+  }
 
   private final EmulatorConfig config;
   private final EmulatorState state;
-  private final Allocator allocator;
+  private final Assignments assignments;
   private final RateLimiter registrationLimiter;
-  private final Duration assignmentDelay;
-  private final Map<String, Operation> operations = new ConcurrentHashMap<>();
-  private final SecureRandom random = new SecureRandom();
   private final TpmChallenges tpm;
 
   DeviceApi(
@@ -54,22 +55,21 @@ final class DeviceApi {
       Duration assignmentDelay) {
     this.config = config;
     this.state = state;
-    this.allocator = allocator;
+    this.assignments = new Assignments(config, state, allocator, assignmentDelay);
     this.registrationLimiter = registrationLimiter;
-    this.assignmentDelay = assignmentDelay;
     this.tpm = new TpmChallenges(config.idScope());
   }
 
   static boolean handles(List<String> segments) {
-    return segments.size() >= 3 && segments.get(1).equals("registrations");
+    return segments.size() >= 3 && segments.get(1).equalsIgnoreCase("registrations");
   }
 
   Response handle(Request r) {
     List<String> s = r.segments();
     String scope = s.get(0);
     String registrationId = s.get(2);
-    boolean register = s.size() == 4 && s.get(3).equals("register");
-    boolean operation = s.size() == 5 && s.get(3).equals("operations");
+    boolean register = s.size() == 4 && s.get(3).equalsIgnoreCase("register");
+    boolean operation = s.size() == 5 && s.get(3).equalsIgnoreCase("operations");
     boolean status = s.size() == 3;
     if (!register && !operation && !status) {
       throw ApiException.notFound("No such resource: /" + String.join("/", s));
@@ -118,62 +118,14 @@ final class DeviceApi {
       }
       return tpm.challenge(registrationId, body.get("tpm"), individual);
     }
-    Match match = authenticate(r, registrationId, body);
-    Registration previous;
-    synchronized (state) {
-      previous = state.registrations.get(key(registrationId));
+    Operations.Operation op;
+    try {
+      op = assignments.start(authenticate(r, registrationId, body), registrationId, payload);
+    } catch (NoEnrollmentException e) {
+      LOG.info("Found no enrollment registrationId={} reason={}", registrationId, e.reason);
+      op = assignments.noEnrollment(registrationId);
     }
-    Allocator.Outcome outcome =
-        match.disabled()
-            ? new Allocator.Outcome(
-                "disabled", null, null, null, null, "The enrollment is disabled", null)
-            : allocator.allocate(
-                match.enrollment(),
-                match.group(),
-                registrationId,
-                previous,
-                payload,
-                match.runtimeAttestation());
-    String now = Json.now(config.clock());
-    List<String> history = new ArrayList<>(previous == null ? List.of() : previous.hubHistory());
-    if (outcome.hub() != null
-        && (history.isEmpty()
-            || !history.get(history.size() - 1).equalsIgnoreCase(outcome.hub()))) {
-      history.remove(outcome.hub());
-      history.add(outcome.hub());
-    }
-    Registration registration =
-        new Registration(
-            previous != null ? previous.registrationId() : registrationId,
-            previous != null ? previous.createdDateTimeUtc() : now,
-            outcome.hub(),
-            outcome.deviceId(),
-            outcome.status(),
-            outcome.substatus(),
-            outcome.errorCode(),
-            outcome.errorMessage(),
-            now,
-            Json.newRegistrationEtag(),
-            outcome.payload(),
-            match.groupId(),
-            List.copyOf(history),
-            match.attestationResult());
-    synchronized (state) {
-      state.registrations.put(key(registrationId), registration);
-      state.changed();
-    }
-    LOG.info(
-        "Registered device registrationId={} status={} hub={} substatus={}",
-        registrationId,
-        registration.status(),
-        registration.assignedHub(),
-        registration.substatus());
-    String operationId = "1." + HexFormat.of().formatHex(bytes(8)) + "." + UUID.randomUUID();
-    expireOperations();
-    operations.put(
-        operationId,
-        new Operation(
-            key(registrationId), registration, config.clock().instant().plus(assignmentDelay)));
+    String operationId = op.id();
     ObjectNode answer = Json.object();
     answer.put("operationId", operationId);
     answer.put("status", "assigning");
@@ -190,28 +142,24 @@ final class DeviceApi {
                 + "/register");
   }
 
-  private byte[] bytes(int n) {
-    byte[] b = new byte[n];
-    random.nextBytes(b);
-    return b;
-  }
-
-  private void expireOperations() {
-    if (operations.size() > 1000) {
-      Instant limit = config.clock().instant().minus(OPERATION_TTL);
-      operations.values().removeIf(o -> o.readyAt().isBefore(limit));
-    }
-  }
-
   private Response operationStatus(Request r, String registrationId, String operationId) {
-    authenticate(r, registrationId, null);
-    Operation op = operations.get(operationId);
+    Operations.Operation op = state.operations.get(operationId);
+    try {
+      authenticate(r, registrationId, null);
+    } catch (NoEnrollmentException e) {
+      // A device with no enrollment polls the failed operation its register call started.
+      if (op == null
+          || op.result() == null
+          || !Integer.valueOf(Assignments.NO_ENROLLMENT).equals(op.result().errorCode())) {
+        throw ApiException.unauthorized(e.reason);
+      }
+    }
     if (op == null || !op.registrationKey().equals(key(registrationId))) {
       throw ApiException.notFound("Operation '" + operationId + "' not found");
     }
     ObjectNode answer = Json.object();
     answer.put("operationId", operationId);
-    if (config.clock().instant().isBefore(op.readyAt())) {
+    if (op.assigning(config.clock().instant())) {
       answer.put("status", "assigning");
       return Response.of(202, answer).header("Retry-After", RETRY_AFTER);
     }
@@ -222,7 +170,11 @@ final class DeviceApi {
 
   private Response statusLookup(Request r, String registrationId) {
     JsonNode body = r.json();
-    authenticate(r, registrationId, body);
+    try {
+      authenticate(r, registrationId, body);
+    } catch (NoEnrollmentException e) {
+      throw ApiException.unauthorized(e.reason);
+    }
     synchronized (state) {
       Registration reg = state.registrations.get(key(registrationId));
       if (reg == null) {
@@ -323,7 +275,9 @@ final class DeviceApi {
         return new Match(group, true, groupId, disabled(group), result, symmetricContext());
       }
     }
-    throw ApiException.unauthorized("SAS matches no enrollment for " + registrationId);
+    throw individual == null
+        ? new NoEnrollmentException("SAS matches no enrollment for " + registrationId)
+        : ApiException.unauthorized("SAS matches no enrollment for " + registrationId);
   }
 
   private static ObjectNode symmetricContext() {
@@ -406,8 +360,8 @@ final class DeviceApi {
         }
       }
     }
-    throw ApiException.unauthorized(
-        "certificate chain of " + registrationId + " reaches no enrollment group");
+    String why = "certificate chain of " + registrationId + " reaches no enrollment group";
+    throw individual == null ? new NoEnrollmentException(why) : ApiException.unauthorized(why);
   }
 
   private List<X509Certificate> signers(ObjectNode group) {

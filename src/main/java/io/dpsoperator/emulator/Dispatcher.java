@@ -15,14 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The one handler of the DPS port: faults, limits, api-version, routing, error rendering. */
 final class Dispatcher implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-  private static final Pattern API_VERSION = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}(-preview)?$");
 
   private final ServiceApi service;
   private final DeviceApi device;
@@ -126,16 +124,7 @@ final class Dispatcher implements HttpHandler {
   }
 
   private static void checkApiVersion(Request request) {
-    String version = request.query().get("api-version");
-    if (version == null || version.isBlank()) {
-      throw ApiException.badRequest("The api-version query parameter is required");
-    }
-    if (!API_VERSION.matcher(version).matches()) {
-      throw ApiException.badRequest(
-          "Unsupported api-version '"
-              + version
-              + "' (use e.g. 2021-10-01, 2021-06-01 or 2019-03-31)");
-    }
+    ApiVersions.check(request.query().get("api-version"));
   }
 
   private Request parse(HttpExchange exchange) throws IOException {

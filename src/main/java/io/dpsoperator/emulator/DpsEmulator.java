@@ -170,7 +170,8 @@ public final class DpsEmulator implements AutoCloseable {
       SSLContext sslContext = sslContext(serverChain, serverKey);
 
       EmulatorConfig config = config();
-      EnrollmentCodec codec = new EnrollmentCodec(config.hubNames(), config.clock());
+      EnrollmentCodec codec =
+          new EnrollmentCodec(config.hubNames(), config.verifiedCas().keySet(), config.clock());
       if (settings.dataDirectory != null) {
         persistence = new Persistence(settings.dataDirectory, state);
         persistence.load();
@@ -346,6 +347,19 @@ public final class DpsEmulator implements AutoCloseable {
   /** The ID scope. */
   public String idScope() {
     return idScope;
+  }
+
+  /**
+   * The initial twin the device's IoT hub was given at its last assignment: the custom allocation
+   * webhook's {@code initialTwin}, else its enrollment's (no IoT hub is emulated; this is what one
+   * would have received). Empty when the device has no registration or no twin.
+   */
+  public java.util.Optional<JsonNode> initialTwin(String registrationId) {
+    synchronized (state) {
+      Registration r = state.registrations.get(EnrollmentCodec.key(registrationId));
+      return java.util.Optional.ofNullable(r == null ? null : r.initialTwin())
+          .map(JsonNode::deepCopy);
+    }
   }
 
   /** PEM of the CA that signed the server certificate (the certificate clients must trust). */
