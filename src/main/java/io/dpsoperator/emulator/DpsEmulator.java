@@ -179,13 +179,14 @@ public final class DpsEmulator implements AutoCloseable {
           HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       Allocator allocator = new Allocator(config, codec, webhookClient, settings.webhookTimeout);
       ServiceApi service = new ServiceApi(config, state, codec);
-      DeviceApi device =
-          new DeviceApi(
+      Registrations registrations =
+          new Registrations(
               config,
               state,
               allocator,
               new RateLimiter(settings.registrationsPerMinute),
               settings.assignmentDelay);
+      DeviceApi device = new DeviceApi(registrations);
       Dispatcher dispatcher =
           new Dispatcher(
               service,
