@@ -205,14 +205,19 @@ final class Dispatcher implements HttpHandler {
     }
   }
 
+  /** The JSON body of an error answer, on every transport. */
+  static ObjectNode errorBody(ApiException e, String trackingId, Clock clock) {
+    ObjectNode body = Json.object();
+    body.put("errorCode", e.errorCode);
+    body.put("trackingId", trackingId);
+    body.put("message", e.getMessage());
+    body.put("timestampUtc", Json.now(clock));
+    return body;
+  }
+
   private void sendError(HttpExchange exchange, ApiException e, String trackingId) {
     try {
-      ObjectNode body = Json.object();
-      body.put("errorCode", e.errorCode);
-      body.put("trackingId", trackingId);
-      body.put("message", e.getMessage());
-      body.put("timestampUtc", Json.now(clock));
-      Response response = Response.of(e.status, body);
+      Response response = Response.of(e.status, errorBody(e, trackingId, clock));
       e.headers.forEach(response::header);
       response.header("x-ms-error-code", Integer.toString(e.errorCode));
       send(exchange, response, trackingId);

@@ -91,6 +91,7 @@ public final class DpsEmulator implements AutoCloseable {
   private final ServiceRequestCounts serviceRequests = new ServiceRequestCounts();
   private HttpsServer server;
   private HttpServer adminServer;
+  private MqttListener mqtt;
   private ExecutorService executor;
   private Persistence persistence;
   private String caPem;
@@ -228,6 +229,18 @@ public final class DpsEmulator implements AutoCloseable {
       server.setExecutor(executor);
       server.start();
       boundPort = server.getAddress().getPort();
+      if (settings.mqttPort >= 0) {
+        mqtt =
+            MqttListener.start(
+                InetAddress.getByName(settings.bindAddress),
+                settings.mqttPort,
+                sslContext,
+                registrations,
+                faults,
+                executor,
+                settings.maxRequestBytes,
+                config.clock());
+      }
 
       if (settings.adminPort >= 0) {
         adminServer =
@@ -238,12 +251,17 @@ public final class DpsEmulator implements AutoCloseable {
         adminServer.start();
       }
       LOG.info(
-          "Started DPS emulator host={} idScope={} hubs={} caFile={}",
+          "Started DPS emulator host={} mqttPort={} idScope={} hubs={} caFile={}",
           hostName(),
+          mqttPort(),
           idScope,
           config.hubNames(),
           caFile);
       return this;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      throw new IllegalStateException("Interrupted while starting the DPS emulator", e);
     } catch (IOException e) {
       close();
       throw new UncheckedIOException("Could not start the DPS emulator: " + e.getMessage(), e);
@@ -263,6 +281,10 @@ public final class DpsEmulator implements AutoCloseable {
     if (adminServer != null) {
       adminServer.stop(0);
       adminServer = null;
+    }
+    if (mqtt != null) {
+      mqtt.close();
+      mqtt = null;
     }
     if (executor != null) {
       executor.shutdownNow();
@@ -288,6 +310,11 @@ public final class DpsEmulator implements AutoCloseable {
       throw new IllegalStateException("not started");
     }
     return boundPort;
+  }
+
+  /** The bound MQTT port, or -1 if MQTT is off. */
+  public int mqttPort() {
+    return mqtt == null ? -1 : mqtt.port();
   }
 
   /** The port of the loopback admin listener, or -1 if it is disabled. */
@@ -570,6 +597,7 @@ public final class DpsEmulator implements AutoCloseable {
     private int serviceOperationsPerMinute;
     private int registrationsPerMinute;
     private int adminPort = -1;
+    private int mqttPort = 0;
     private Duration assignmentDelay = Duration.ZERO;
     private Duration webhookTimeout = Duration.ofSeconds(10);
     private int maxRequestBytes = 1024 * 1024;
@@ -585,6 +613,18 @@ public final class DpsEmulator implements AutoCloseable {
         throw new IllegalArgumentException("port out of range: " + port);
       }
       this.port = port;
+      return this;
+    }
+
+    /**
+     * The MQTT (3.1.1 over TLS) port of the device API; 0 (default) picks a free port, -1 turns
+     * MQTT off. The official device SDKs always connect to 8883.
+     */
+    public Builder mqttPort(int port) {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException("MQTT port out of range: " + port);
+      }
+      this.mqttPort = port;
       return this;
     }
 

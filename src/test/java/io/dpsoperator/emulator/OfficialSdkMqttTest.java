@@ -1,0 +1,238 @@
+package io.dpsoperator.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClient;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientRegistrationResult;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientStatus;
+import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
+import com.microsoft.azure.sdk.iot.provisioning.device.internal.exceptions.ProvisioningDeviceClientException;
+import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProvider;
+import com.microsoft.azure.sdk.iot.provisioning.security.SecurityProviderSymmetricKey;
+import io.dpsoperator.emulator.TestClient.Resp;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official Java device SDK (provisioning-device-client 2.1.3), unchanged, registering over
+ * MQTT. The SDK connects to port 8883 of the host it is given, so the emulator listens on 8883 of a
+ * random loopback alias (127.x.y.z; Linux routes all of 127/8 to loopback) that other test runs do
+ * not share, and that address is the host name its certificate names.
+ */
+class OfficialSdkMqttTest {
+  private static final ProvisioningDeviceClientTransportProtocol MQTT =
+      ProvisioningDeviceClientTransportProtocol.MQTT;
+
+  private static DpsEmulator dps;
+  private static TestClient service;
+
+  /** Starts an emulator on 8883 of a free loopback alias; skips the test if none is free. */
+  static DpsEmulator startOnLoopbackAlias(UnaryOperator<DpsEmulator.Builder> settings) {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 20; attempt++) {
+      ThreadLocalRandom r = ThreadLocalRandom.current();
+      String ip = "127." + r.nextInt(1, 255) + "." + r.nextInt(0, 256) + "." + r.nextInt(2, 255);
+      try {
+        return settings
+            .apply(DpsEmulator.builder().hostName(ip).bindAddress(ip).mqttPort(8883))
+            .build()
+            .start();
+      } catch (UncheckedIOException e) {
+        last = e;
+      }
+    }
+    assumeTrue(false, "No loopback alias with a free port 8883: " + last);
+    return null;
+  }
+
+  @BeforeAll
+  static void start() {
+    dps = startOnLoopbackAlias(b -> b.linkedHub("hub-mqtt.azure-devices.net", 1));
+    service = new TestClient(dps);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (dps != null) {
+      dps.close();
+    }
+  }
+
+  static ProvisioningDeviceClientRegistrationResult register(
+      DpsEmulator dps,
+      ProvisioningDeviceClientTransportProtocol protocol,
+      SecurityProvider security)
+      throws Exception {
+    // MQTT and MQTT_WS take a host name only and add the port themselves.
+    String host = dps.deviceEndpoint().replaceFirst(":\\d+$", "");
+    ProvisioningDeviceClient client =
+        ProvisioningDeviceClient.create(host, dps.idScope(), protocol, security);
+    try {
+      return client.registerDeviceSync(30);
+    } finally {
+      client.close();
+    }
+  }
+
+  private static String symmetricEnrollment(String registrationId, String provisioningStatus)
+      throws Exception {
+    Resp e =
+        service.service(
+            "PUT",
+            "/enrollments/" + registrationId,
+            Map.of(
+                "attestation",
+                Map.of("type", "symmetricKey"),
+                "provisioningStatus",
+                provisioningStatus));
+    assertThat(e.status()).isEqualTo(200);
+    return e.json().at("/attestation/symmetricKey/primaryKey").asText();
+  }
+
+  @Test
+  void registersAnIndividualSymmetricKeyDevice() throws Exception {
+    String key = symmetricEnrollment("mqtt-sym-dev", "enabled");
+    ProvisioningDeviceClientRegistrationResult result =
+        register(dps, MQTT, OfficialSdkCompatibilityTest.symmetricKey(dps, key, "mqtt-sym-dev"));
+    assertThat(result.getProvisioningDeviceClientStatus())
+        .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+    assertThat(result.getIothubUri()).isEqualTo("hub-mqtt.azure-devices.net");
+    assertThat(result.getDeviceId()).isEqualTo("mqtt-sym-dev");
+    assertThat(
+            service
+                .service("GET", "/registrations/mqtt-sym-dev", null)
+                .json()
+                .get("status")
+                .asText())
+        .isEqualTo("assigned");
+  }
+
+  @Test
+  void registersAGroupMemberWithADerivedKey() throws Exception {
+    Resp g =
+        service.service(
+            "PUT",
+            "/enrollmentGroups/mqtt-group",
+            Map.of("attestation", Map.of("type", "symmetricKey")));
+    String groupKey = g.json().at("/attestation/symmetricKey/primaryKey").asText();
+    byte[] derived =
+        SecurityProviderSymmetricKey.ComputeDerivedSymmetricKey(
+            groupKey.getBytes(), "mqtt-group-dev");
+    ProvisioningDeviceClientRegistrationResult member =
+        register(
+            dps,
+            MQTT,
+            OfficialSdkCompatibilityTest.symmetricKey(dps, new String(derived), "mqtt-group-dev"));
+    assertThat(member.getProvisioningDeviceClientStatus())
+        .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+    assertThat(
+            service
+                .service("POST", "/registrations/mqtt-group/query", "{}")
+                .json()
+                .get(0)
+                .get("registrationId")
+                .asText())
+        .isEqualTo("mqtt-group-dev");
+  }
+
+  @Test
+  void refusesAWrongKey() throws Exception {
+    symmetricEnrollment("mqtt-wrong-key", "enabled");
+    String otherKey = symmetricEnrollment("mqtt-other", "enabled");
+    assertThatThrownBy(
+            () ->
+                register(
+                    dps,
+                    MQTT,
+                    OfficialSdkCompatibilityTest.symmetricKey(dps, otherKey, "mqtt-wrong-key")))
+        .isInstanceOf(ProvisioningDeviceClientException.class);
+    assertThat(service.service("GET", "/registrations/mqtt-wrong-key", null).status())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void reportsADisabledEnrollment() throws Exception {
+    String key = symmetricEnrollment("mqtt-disabled", "disabled");
+    assertThatThrownBy(
+            () ->
+                register(
+                    dps,
+                    MQTT,
+                    OfficialSdkCompatibilityTest.symmetricKey(dps, key, "mqtt-disabled")))
+        .isInstanceOf(ProvisioningDeviceClientException.class);
+    assertThat(
+            service
+                .service("GET", "/registrations/mqtt-disabled", null)
+                .json()
+                .get("status")
+                .asText())
+        .isEqualTo("disabled");
+  }
+
+  @Test
+  void registersX509DevicesIndividuallyAndThroughAGroupChain() throws Exception {
+    CertificateAuthority root = CertificateAuthority.createRoot("mqtt-root");
+    CertificateAuthority intermediate = root.createIntermediate("mqtt-intermediate");
+    CertificateAuthority.IssuedCertificate individual = root.issueLeaf("mqtt-x509-dev");
+    assertThat(
+            service
+                .service(
+                    "PUT",
+                    "/enrollments/mqtt-x509-dev",
+                    Map.of(
+                        "attestation",
+                        Map.of(
+                            "type",
+                            "x509",
+                            "x509",
+                            Map.of(
+                                "clientCertificates",
+                                Map.of(
+                                    "primary",
+                                    Map.of("certificate", individual.certificatePem()))))))
+                .status())
+        .isEqualTo(200);
+    ProvisioningDeviceClientRegistrationResult r1 =
+        register(dps, MQTT, OfficialSdkCompatibilityTest.x509(dps, individual));
+    assertThat(r1.getProvisioningDeviceClientStatus())
+        .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+    assertThat(r1.getDeviceId()).isEqualTo("mqtt-x509-dev");
+
+    assertThat(
+            service
+                .service(
+                    "PUT",
+                    "/enrollmentGroups/mqtt-x509-group",
+                    Map.of(
+                        "attestation",
+                        Map.of(
+                            "type",
+                            "x509",
+                            "x509",
+                            Map.of(
+                                "signingCertificates",
+                                Map.of("primary", Map.of("certificate", root.certificatePem()))))))
+                .status())
+        .isEqualTo(200);
+    CertificateAuthority.IssuedCertificate member = intermediate.issueLeaf("mqtt-x509-member");
+    ProvisioningDeviceClientRegistrationResult r2 =
+        register(dps, MQTT, OfficialSdkCompatibilityTest.x509(dps, member));
+    assertThat(r2.getProvisioningDeviceClientStatus())
+        .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
+    assertThat(r2.getDeviceId()).isEqualTo("mqtt-x509-member");
+    assertThat(
+            service
+                .service("GET", "/registrations/mqtt-x509-member", null)
+                .json()
+                .get("status")
+                .asText())
+        .isEqualTo("assigned");
+  }
+}
