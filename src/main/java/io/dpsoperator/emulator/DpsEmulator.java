@@ -3,9 +3,6 @@ package io.dpsoperator.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -41,7 +38,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
@@ -65,7 +61,8 @@ public final class DpsEmulator implements AutoCloseable {
   }
 
   /**
-   * Turns on TCP_NODELAY for the JDK HTTP server. Without it a response written in two TCP segments
+   * Turns on TCP_NODELAY for the JDK HTTP server (the admin listener; the HTTPS and MQTT ports are
+   * Netty, which sets it per connection). Without it a response written in two TCP segments
    * (headers, then body) waits for the client's delayed ACK (Nagle): about 44 ms per request. The
    * JDK reads {@code sun.net.httpserver.nodelay} once, when its {@code ServerConfig} class
    * initialises, so this must run before the first {@code HttpServer} of the JVM is created; an
@@ -89,9 +86,9 @@ public final class DpsEmulator implements AutoCloseable {
   private final Faults faults = new Faults();
   private final EmulatorState state = new EmulatorState();
   private final ServiceRequestCounts serviceRequests = new ServiceRequestCounts();
-  private HttpsServer server;
+  private Listeners listeners;
   private HttpServer adminServer;
-  private MqttListener mqtt;
+  private int boundMqttPort = -1;
   private ExecutorService executor;
   private Persistence persistence;
   private String caPem;
@@ -135,7 +132,7 @@ public final class DpsEmulator implements AutoCloseable {
 
   /** Generates or loads the TLS material, loads persisted state and starts listening. */
   public synchronized DpsEmulator start() {
-    if (server != null) {
+    if (listeners != null) {
       throw new IllegalStateException("already started");
     }
     try {
@@ -195,7 +192,6 @@ public final class DpsEmulator implements AutoCloseable {
               faults,
               new RateLimiter(settings.serviceOperationsPerMinute),
               serviceRequests,
-              settings.maxRequestBytes,
               config.clock());
 
       AtomicInteger threadId = new AtomicInteger();
@@ -211,35 +207,19 @@ public final class DpsEmulator implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
-      server =
-          HttpsServer.create(
-              new InetSocketAddress(InetAddress.getByName(settings.bindAddress), settings.port),
-              256);
-      server.setHttpsConfigurator(
-          new HttpsConfigurator(sslContext) {
-            @Override
-            public void configure(HttpsParameters params) {
-              SSLParameters p = sslContext.getDefaultSSLParameters();
-              p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-              p.setWantClientAuth(true);
-              params.setSSLParameters(p);
-            }
-          });
-      server.createContext("/", dispatcher);
-      server.setExecutor(executor);
-      server.start();
-      boundPort = server.getAddress().getPort();
+      listeners =
+          new Listeners(
+              sslContext,
+              dispatcher,
+              registrations,
+              faults,
+              executor,
+              settings.maxRequestBytes,
+              config.clock());
+      InetAddress address = InetAddress.getByName(settings.bindAddress);
+      boundPort = listeners.https(address, settings.port);
       if (settings.mqttPort >= 0) {
-        mqtt =
-            MqttListener.start(
-                InetAddress.getByName(settings.bindAddress),
-                settings.mqttPort,
-                sslContext,
-                registrations,
-                faults,
-                executor,
-                settings.maxRequestBytes,
-                config.clock());
+        boundMqttPort = listeners.mqtt(address, settings.mqttPort);
       }
 
       if (settings.adminPort >= 0) {
@@ -258,10 +238,6 @@ public final class DpsEmulator implements AutoCloseable {
           config.hubNames(),
           caFile);
       return this;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      close();
-      throw new IllegalStateException("Interrupted while starting the DPS emulator", e);
     } catch (IOException e) {
       close();
       throw new UncheckedIOException("Could not start the DPS emulator: " + e.getMessage(), e);
@@ -274,17 +250,13 @@ public final class DpsEmulator implements AutoCloseable {
   /** Stops listening and writes the state (when a data directory is set). Idempotent. */
   @Override
   public synchronized void close() {
-    if (server != null) {
-      server.stop(0);
-      server = null;
+    if (listeners != null) {
+      listeners.close();
+      listeners = null;
     }
     if (adminServer != null) {
       adminServer.stop(0);
       adminServer = null;
-    }
-    if (mqtt != null) {
-      mqtt.close();
-      mqtt = null;
     }
     if (executor != null) {
       executor.shutdownNow();
@@ -314,7 +286,7 @@ public final class DpsEmulator implements AutoCloseable {
 
   /** The bound MQTT port, or -1 if MQTT is off. */
   public int mqttPort() {
-    return mqtt == null ? -1 : mqtt.port();
+    return boundMqttPort;
   }
 
   /** The port of the loopback admin listener, or -1 if it is disabled. */
