@@ -18,18 +18,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The official Java device SDK (provisioning-device-client 2.1.3), unchanged, registering over
- * MQTT. The SDK connects to port 8883 of the host it is given, so the emulator listens on 8883 of a
- * random loopback alias (127.x.y.z; Linux routes all of 127/8 to loopback) that other test runs do
- * not share, and that address is the host name its certificate names.
+ * The official Java device SDK (provisioning-device-client 2.1.3), unchanged, registering over MQTT
+ * and MQTT over WebSockets. The SDK connects to port 8883 (MQTT) or 443 (WebSockets) of the host it
+ * is given, so the emulator listens on those ports of a random loopback alias (127.x.y.z; Linux
+ * routes all of 127/8 to loopback) that other test runs do not share, and that address is the host
+ * name its certificate names.
  */
 class OfficialSdkMqttTest {
-  private static final ProvisioningDeviceClientTransportProtocol MQTT =
-      ProvisioningDeviceClientTransportProtocol.MQTT;
-
   private static DpsEmulator dps;
   private static TestClient service;
 
@@ -41,14 +40,14 @@ class OfficialSdkMqttTest {
       String ip = "127." + r.nextInt(1, 255) + "." + r.nextInt(0, 256) + "." + r.nextInt(2, 255);
       try {
         return settings
-            .apply(DpsEmulator.builder().hostName(ip).bindAddress(ip).mqttPort(8883))
+            .apply(DpsEmulator.builder().hostName(ip).bindAddress(ip).port(443).mqttPort(8883))
             .build()
             .start();
       } catch (UncheckedIOException e) {
         last = e;
       }
     }
-    assumeTrue(false, "No loopback alias with a free port 8883: " + last);
+    assumeTrue(false, "No loopback alias with free ports 443 and 8883: " + last);
     return null;
   }
 
@@ -96,96 +95,122 @@ class OfficialSdkMqttTest {
     return e.json().at("/attestation/symmetricKey/primaryKey").asText();
   }
 
-  @Test
-  void registersAnIndividualSymmetricKeyDevice() throws Exception {
-    String key = symmetricEnrollment("mqtt-sym-dev", "enabled");
+  @ParameterizedTest
+  @EnumSource(
+      value = ProvisioningDeviceClientTransportProtocol.class,
+      names = {"MQTT", "MQTT_WS"})
+  void registersAnIndividualSymmetricKeyDevice(ProvisioningDeviceClientTransportProtocol protocol)
+      throws Exception {
+    String p = protocol.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-";
+    String key = symmetricEnrollment(p + "mqtt-sym-dev", "enabled");
     ProvisioningDeviceClientRegistrationResult result =
-        register(dps, MQTT, OfficialSdkCompatibilityTest.symmetricKey(dps, key, "mqtt-sym-dev"));
+        register(
+            dps, protocol, OfficialSdkCompatibilityTest.symmetricKey(dps, key, p + "mqtt-sym-dev"));
     assertThat(result.getProvisioningDeviceClientStatus())
         .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
     assertThat(result.getIothubUri()).isEqualTo("hub-mqtt.azure-devices.net");
-    assertThat(result.getDeviceId()).isEqualTo("mqtt-sym-dev");
+    assertThat(result.getDeviceId()).isEqualTo(p + "mqtt-sym-dev");
     assertThat(
             service
-                .service("GET", "/registrations/mqtt-sym-dev", null)
+                .service("GET", "/registrations/" + p + "mqtt-sym-dev", null)
                 .json()
                 .get("status")
                 .asText())
         .isEqualTo("assigned");
   }
 
-  @Test
-  void registersAGroupMemberWithADerivedKey() throws Exception {
+  @ParameterizedTest
+  @EnumSource(
+      value = ProvisioningDeviceClientTransportProtocol.class,
+      names = {"MQTT", "MQTT_WS"})
+  void registersAGroupMemberWithADerivedKey(ProvisioningDeviceClientTransportProtocol protocol)
+      throws Exception {
+    String p = protocol.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-";
     Resp g =
         service.service(
             "PUT",
-            "/enrollmentGroups/mqtt-group",
+            "/enrollmentGroups/" + p + "mqtt-group",
             Map.of("attestation", Map.of("type", "symmetricKey")));
     String groupKey = g.json().at("/attestation/symmetricKey/primaryKey").asText();
     byte[] derived =
         SecurityProviderSymmetricKey.ComputeDerivedSymmetricKey(
-            groupKey.getBytes(), "mqtt-group-dev");
+            groupKey.getBytes(), p + "mqtt-group-dev");
     ProvisioningDeviceClientRegistrationResult member =
         register(
             dps,
-            MQTT,
-            OfficialSdkCompatibilityTest.symmetricKey(dps, new String(derived), "mqtt-group-dev"));
+            protocol,
+            OfficialSdkCompatibilityTest.symmetricKey(
+                dps, new String(derived), p + "mqtt-group-dev"));
     assertThat(member.getProvisioningDeviceClientStatus())
         .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
     assertThat(
             service
-                .service("POST", "/registrations/mqtt-group/query", "{}")
+                .service("POST", "/registrations/" + p + "mqtt-group/query", "{}")
                 .json()
                 .get(0)
                 .get("registrationId")
                 .asText())
-        .isEqualTo("mqtt-group-dev");
+        .isEqualTo(p + "mqtt-group-dev");
   }
 
-  @Test
-  void refusesAWrongKey() throws Exception {
-    symmetricEnrollment("mqtt-wrong-key", "enabled");
-    String otherKey = symmetricEnrollment("mqtt-other", "enabled");
+  @ParameterizedTest
+  @EnumSource(
+      value = ProvisioningDeviceClientTransportProtocol.class,
+      names = {"MQTT", "MQTT_WS"})
+  void refusesAWrongKey(ProvisioningDeviceClientTransportProtocol protocol) throws Exception {
+    String p = protocol.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-";
+    symmetricEnrollment(p + "mqtt-wrong-key", "enabled");
+    String otherKey = symmetricEnrollment(p + "mqtt-other", "enabled");
     assertThatThrownBy(
             () ->
                 register(
                     dps,
-                    MQTT,
-                    OfficialSdkCompatibilityTest.symmetricKey(dps, otherKey, "mqtt-wrong-key")))
+                    protocol,
+                    OfficialSdkCompatibilityTest.symmetricKey(dps, otherKey, p + "mqtt-wrong-key")))
         .isInstanceOf(ProvisioningDeviceClientException.class);
-    assertThat(service.service("GET", "/registrations/mqtt-wrong-key", null).status())
+    assertThat(service.service("GET", "/registrations/" + p + "mqtt-wrong-key", null).status())
         .isEqualTo(404);
   }
 
-  @Test
-  void reportsADisabledEnrollment() throws Exception {
-    String key = symmetricEnrollment("mqtt-disabled", "disabled");
+  @ParameterizedTest
+  @EnumSource(
+      value = ProvisioningDeviceClientTransportProtocol.class,
+      names = {"MQTT", "MQTT_WS"})
+  void reportsADisabledEnrollment(ProvisioningDeviceClientTransportProtocol protocol)
+      throws Exception {
+    String p = protocol.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-";
+    String key = symmetricEnrollment(p + "mqtt-disabled", "disabled");
     assertThatThrownBy(
             () ->
                 register(
                     dps,
-                    MQTT,
-                    OfficialSdkCompatibilityTest.symmetricKey(dps, key, "mqtt-disabled")))
+                    protocol,
+                    OfficialSdkCompatibilityTest.symmetricKey(dps, key, p + "mqtt-disabled")))
         .isInstanceOf(ProvisioningDeviceClientException.class);
     assertThat(
             service
-                .service("GET", "/registrations/mqtt-disabled", null)
+                .service("GET", "/registrations/" + p + "mqtt-disabled", null)
                 .json()
                 .get("status")
                 .asText())
         .isEqualTo("disabled");
   }
 
-  @Test
-  void registersX509DevicesIndividuallyAndThroughAGroupChain() throws Exception {
-    CertificateAuthority root = CertificateAuthority.createRoot("mqtt-root");
-    CertificateAuthority intermediate = root.createIntermediate("mqtt-intermediate");
-    CertificateAuthority.IssuedCertificate individual = root.issueLeaf("mqtt-x509-dev");
+  @ParameterizedTest
+  @EnumSource(
+      value = ProvisioningDeviceClientTransportProtocol.class,
+      names = {"MQTT", "MQTT_WS"})
+  void registersX509DevicesIndividuallyAndThroughAGroupChain(
+      ProvisioningDeviceClientTransportProtocol protocol) throws Exception {
+    String p = protocol.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-";
+    CertificateAuthority root = CertificateAuthority.createRoot(p + "mqtt-root");
+    CertificateAuthority intermediate = root.createIntermediate(p + "mqtt-intermediate");
+    CertificateAuthority.IssuedCertificate individual = root.issueLeaf(p + "mqtt-x509-dev");
     assertThat(
             service
                 .service(
                     "PUT",
-                    "/enrollments/mqtt-x509-dev",
+                    "/enrollments/" + p + "mqtt-x509-dev",
                     Map.of(
                         "attestation",
                         Map.of(
@@ -200,16 +225,16 @@ class OfficialSdkMqttTest {
                 .status())
         .isEqualTo(200);
     ProvisioningDeviceClientRegistrationResult r1 =
-        register(dps, MQTT, OfficialSdkCompatibilityTest.x509(dps, individual));
+        register(dps, protocol, OfficialSdkCompatibilityTest.x509(dps, individual));
     assertThat(r1.getProvisioningDeviceClientStatus())
         .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
-    assertThat(r1.getDeviceId()).isEqualTo("mqtt-x509-dev");
+    assertThat(r1.getDeviceId()).isEqualTo(p + "mqtt-x509-dev");
 
     assertThat(
             service
                 .service(
                     "PUT",
-                    "/enrollmentGroups/mqtt-x509-group",
+                    "/enrollmentGroups/" + p + "mqtt-x509-group",
                     Map.of(
                         "attestation",
                         Map.of(
@@ -221,15 +246,15 @@ class OfficialSdkMqttTest {
                                 Map.of("primary", Map.of("certificate", root.certificatePem()))))))
                 .status())
         .isEqualTo(200);
-    CertificateAuthority.IssuedCertificate member = intermediate.issueLeaf("mqtt-x509-member");
+    CertificateAuthority.IssuedCertificate member = intermediate.issueLeaf(p + "mqtt-x509-member");
     ProvisioningDeviceClientRegistrationResult r2 =
-        register(dps, MQTT, OfficialSdkCompatibilityTest.x509(dps, member));
+        register(dps, protocol, OfficialSdkCompatibilityTest.x509(dps, member));
     assertThat(r2.getProvisioningDeviceClientStatus())
         .isEqualTo(ProvisioningDeviceClientStatus.PROVISIONING_DEVICE_STATUS_ASSIGNED);
-    assertThat(r2.getDeviceId()).isEqualTo("mqtt-x509-member");
+    assertThat(r2.getDeviceId()).isEqualTo(p + "mqtt-x509-member");
     assertThat(
             service
-                .service("GET", "/registrations/mqtt-x509-member", null)
+                .service("GET", "/registrations/" + p + "mqtt-x509-member", null)
                 .json()
                 .get("status")
                 .asText())
