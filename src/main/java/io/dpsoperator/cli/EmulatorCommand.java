@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
     name = "emulator",
     mixinStandardHelpOptions = true,
     description =
-        "Runs a DPS-compatible server (service API and device registration API over HTTPS).")
+        "Runs a DPS-compatible server: the service API and the device registration API over HTTPS,"
+            + " the device registration API over MQTT and MQTT over WebSockets.")
 public final class EmulatorCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -34,6 +35,15 @@ public final class EmulatorCommand implements Callable<Integer> {
       description = "HTTPS port (default: ${DEFAULT-VALUE}).",
       defaultValue = "8443")
   int port;
+
+  @Option(
+      names = "--mqtt-port",
+      description =
+          "MQTT (3.1.1 over TLS) port of the device API, -1 = off, 0 = free port (default:"
+              + " ${DEFAULT-VALUE}, the port the device SDKs use). MQTT over WebSockets is served on"
+              + " the HTTPS port.",
+      defaultValue = "8883")
+  int mqttPort;
 
   @Option(
       names = "--bind",
@@ -134,6 +144,7 @@ public final class EmulatorCommand implements Callable<Integer> {
     DpsEmulator.Builder b =
         DpsEmulator.builder()
             .port(port)
+            .mqttPort(mqttPort)
             .bindAddress(bind)
             .hostName(hostName)
             .serviceOperationsPerMinute(serviceOpsPerMinute)
@@ -195,6 +206,16 @@ public final class EmulatorCommand implements Callable<Integer> {
     out.println("DPS emulator listening on https://" + emulator.hostName());
     out.println("Service connection string: " + emulator.serviceConnectionString());
     out.println("Device endpoint:           " + emulator.deviceEndpoint());
+    if (emulator.mqttPort() >= 0) {
+      out.println(
+          "MQTT:                      mqtts://"
+              + emulator.hostName().replaceFirst(":\\d+$", "")
+              + ":"
+              + emulator.mqttPort()
+              + " (MQTT over WebSockets: wss://"
+              + emulator.hostName()
+              + "/mqtt)");
+    }
     out.println("ID scope:                  " + emulator.idScope());
     out.println("CA certificate file:       " + emulator.caCertificateFile());
     out.println("Linked hubs:               " + String.join(", ", emulator.linkedHubs()));

@@ -19,6 +19,7 @@ class EmulatorCommandTest {
     assertThat(out.toString())
         .contains(
             "--port",
+            "--mqtt-port",
             "--bind",
             "--id-scope",
             "--hub",
