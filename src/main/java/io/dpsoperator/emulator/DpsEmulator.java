@@ -89,6 +89,7 @@ public final class DpsEmulator implements AutoCloseable {
   private Listeners listeners;
   private HttpServer adminServer;
   private int boundMqttPort = -1;
+  private int boundAmqpPort = -1;
   private ExecutorService executor;
   private Persistence persistence;
   private String caPem;
@@ -221,6 +222,9 @@ public final class DpsEmulator implements AutoCloseable {
       if (settings.mqttPort >= 0) {
         boundMqttPort = listeners.mqtt(address, settings.mqttPort);
       }
+      if (settings.amqpPort >= 0) {
+        boundAmqpPort = listeners.amqp(address, settings.amqpPort);
+      }
 
       if (settings.adminPort >= 0) {
         adminServer =
@@ -231,9 +235,10 @@ public final class DpsEmulator implements AutoCloseable {
         adminServer.start();
       }
       LOG.info(
-          "Started DPS emulator host={} mqttPort={} idScope={} hubs={} caFile={}",
+          "Started DPS emulator host={} mqttPort={} amqpPort={} idScope={} hubs={} caFile={}",
           hostName(),
           mqttPort(),
+          amqpPort(),
           idScope,
           config.hubNames(),
           caFile);
@@ -287,6 +292,11 @@ public final class DpsEmulator implements AutoCloseable {
   /** The bound MQTT port, or -1 if MQTT is off. */
   public int mqttPort() {
     return boundMqttPort;
+  }
+
+  /** The bound AMQP port, or -1 if AMQP is off. */
+  public int amqpPort() {
+    return boundAmqpPort;
   }
 
   /** The port of the loopback admin listener, or -1 if it is disabled. */
@@ -570,6 +580,7 @@ public final class DpsEmulator implements AutoCloseable {
     private int registrationsPerMinute;
     private int adminPort = -1;
     private int mqttPort = 0;
+    private int amqpPort = 0;
     private Duration assignmentDelay = Duration.ZERO;
     private Duration webhookTimeout = Duration.ofSeconds(10);
     private int maxRequestBytes = 1024 * 1024;
@@ -597,6 +608,18 @@ public final class DpsEmulator implements AutoCloseable {
         throw new IllegalArgumentException("MQTT port out of range: " + port);
       }
       this.mqttPort = port;
+      return this;
+    }
+
+    /**
+     * The AMQP (1.0 over TLS) port of the device API; 0 (default) picks a free port, -1 turns AMQP
+     * off. The official device SDKs always connect to 5671.
+     */
+    public Builder amqpPort(int port) {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException("AMQP port out of range: " + port);
+      }
+      this.amqpPort = port;
       return this;
     }
 

@@ -32,7 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,18 +40,22 @@ import org.slf4j.LoggerFactory;
 /**
  * One connection of the HTTPS port: hands each request to the {@link Dispatcher} on a request
  * thread (answers keep the order of the requests), and upgrades {@code GET /mqtt} and {@code GET
- * /$iothub/websocket} with subprotocol {@code mqtt} to MQTT over WebSockets.
+ * /$iothub/websocket} to MQTT over WebSockets (subprotocol {@code mqtt}) or AMQP over WebSockets
+ * ({@code AMQPWSB10}).
  */
 final class HttpsConnection extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(HttpsConnection.class);
 
-  /** The paths the SDKs open MQTT over WebSockets on: Java's, and Node's (and .NET's). */
+  /** The paths the SDKs open WebSockets on: Java's MQTT, and everyone's AMQP and Node's MQTT. */
   static final Set<String> WEBSOCKET_PATHS = Set.of("/mqtt", "/$iothub/websocket");
+
+  static final String MQTT_WS = "mqtt";
+  static final String AMQP_WS = "AMQPWSB10";
 
   private final SslHandler tls;
   private final Dispatcher dispatcher;
   private final Executor executor;
-  private final Consumer<ChannelPipeline> upgradeToMqtt;
+  private final BiConsumer<ChannelPipeline, String> upgrade;
   private final int maxFrameBytes;
   private List<X509Certificate> peerCertificates;
 
@@ -62,12 +66,12 @@ final class HttpsConnection extends ChannelInboundHandlerAdapter {
       SslHandler tls,
       Dispatcher dispatcher,
       Executor executor,
-      Consumer<ChannelPipeline> upgradeToMqtt,
+      BiConsumer<ChannelPipeline, String> upgrade,
       int maxFrameBytes) {
     this.tls = tls;
     this.dispatcher = dispatcher;
     this.executor = executor;
-    this.upgradeToMqtt = upgradeToMqtt;
+    this.upgrade = upgrade;
     this.maxFrameBytes = maxFrameBytes;
   }
 
@@ -119,17 +123,20 @@ final class HttpsConnection extends ChannelInboundHandlerAdapter {
 
   private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
     String protocols = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "");
-    boolean mqtt = false;
+    String chosen = null;
     for (String p : protocols.split(",")) {
-      mqtt |= p.trim().equalsIgnoreCase("mqtt");
+      if (p.trim().equals(MQTT_WS) || p.trim().equals(AMQP_WS)) {
+        chosen = p.trim();
+        break;
+      }
     }
-    if (!mqtt) {
+    if (chosen == null) {
       req.release();
       LOG.info("Refused WebSocket upgrade path={} subprotocols={}", req.uri(), protocols);
       write(
           ctx,
           Response.of(400, null).header("Connection", "close"),
-          false); // AMQPWSB10 and anything else: the emulator speaks MQTT over WebSockets only
+          false); // the emulator speaks MQTT and AMQP over WebSockets only
       return;
     }
     ChannelPipeline p = ctx.pipeline();
@@ -139,11 +146,11 @@ final class HttpsConnection extends ChannelInboundHandlerAdapter {
         new WebSocketServerProtocolHandler(
             WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(req.uri())
-                .subprotocols("mqtt")
+                .subprotocols(chosen)
                 .checkStartsWith(false)
                 .maxFramePayloadLength(maxFrameBytes)
                 .build()));
-    upgradeToMqtt.accept(p);
+    upgrade.accept(p, chosen);
     ctx.fireChannelRead(req); // the handshake handler answers 101 and swaps in the frame codec
     p.remove(this);
   }

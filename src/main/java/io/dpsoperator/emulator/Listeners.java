@@ -76,6 +76,11 @@ final class Listeners implements AutoCloseable {
     return bind(address, port, "HTTPS", this::httpsPipeline);
   }
 
+  /** Listens for AMQP 1.0 over TLS on {@code address:port}; returns the port. */
+  int amqp(InetAddress address, int port) {
+    return bind(address, port, "AMQP", this::amqpPipeline);
+  }
+
   /** Listens for MQTT over TLS on {@code address:port}; returns the port. */
   int mqtt(InetAddress address, int port) {
     return bind(address, port, "MQTT", this::mqttPipeline);
@@ -88,8 +93,7 @@ final class Listeners implements AutoCloseable {
         .addLast("http", new HttpServerCodec())
         .addLast("aggregator", new BoundedAggregator(maxMessageBytes, dispatcher))
         .addLast(
-            "dps",
-            new HttpsConnection(tls, dispatcher, executor, this::upgradeToMqtt, maxMessageBytes));
+            "dps", new HttpsConnection(tls, dispatcher, executor, this::upgrade, maxMessageBytes));
   }
 
   private void mqttPipeline(SocketChannel ch) {
@@ -98,16 +102,31 @@ final class Listeners implements AutoCloseable {
     mqttHandlers(ch.pipeline(), tls);
   }
 
+  private void amqpPipeline(SocketChannel ch) {
+    SslHandler tls = tls();
+    ch.pipeline()
+        .addLast("tls", tls)
+        .addLast("amqp", new AmqpConnection(tls, registrations, executor, clock));
+  }
+
   private void mqttHandlers(ChannelPipeline p, SslHandler tls) {
     p.addLast("mqtt-decoder", new MqttDecoder(maxMessageBytes))
         .addLast("mqtt-encoder", MqttEncoder.INSTANCE)
         .addLast("mqtt", new MqttConnection(tls, registrations, faults, executor, clock));
   }
 
-  /** After the WebSocket handshake, MQTT packets travel in binary frames. */
-  private void upgradeToMqtt(ChannelPipeline p) {
+  /**
+   * After the WebSocket handshake, MQTT packets ({@code mqtt}) or AMQP frames ({@code AMQPWSB10})
+   * travel in binary frames.
+   */
+  private void upgrade(ChannelPipeline p, String subprotocol) {
     p.addLast("ws-bytes", new WebSocketBytes());
-    mqttHandlers(p, p.get(SslHandler.class));
+    SslHandler tls = p.get(SslHandler.class);
+    if (subprotocol.equals(HttpsConnection.AMQP_WS)) {
+      p.addLast("amqp", new AmqpConnection(tls, registrations, executor, clock));
+    } else {
+      mqttHandlers(p, tls);
+    }
   }
 
   private SslHandler tls() {

@@ -22,13 +22,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The official Java device SDK (provisioning-device-client 2.1.3), unchanged, registering over MQTT
- * and MQTT over WebSockets. The SDK connects to port 8883 (MQTT) or 443 (WebSockets) of the host it
- * is given, so the emulator listens on those ports of a random loopback alias (127.x.y.z; Linux
- * routes all of 127/8 to loopback) that other test runs do not share, and that address is the host
- * name its certificate names.
+ * The official Java device SDK (provisioning-device-client 2.1.3), unchanged, registering over
+ * MQTT, AMQP and both over WebSockets. The SDK connects to port 8883 (MQTT), 5671 (AMQP) or 443
+ * (WebSockets) of the host it is given, so the emulator listens on those ports of a random loopback
+ * alias (127.x.y.z; Linux routes all of 127/8 to loopback) that other test runs do not share, and
+ * that address is the host name its certificate names.
  */
-class OfficialSdkMqttTest {
+class OfficialSdkDeviceTransportsTest {
   private static DpsEmulator dps;
   private static TestClient service;
 
@@ -40,14 +40,20 @@ class OfficialSdkMqttTest {
       String ip = "127." + r.nextInt(1, 255) + "." + r.nextInt(0, 256) + "." + r.nextInt(2, 255);
       try {
         return settings
-            .apply(DpsEmulator.builder().hostName(ip).bindAddress(ip).port(443).mqttPort(8883))
+            .apply(
+                DpsEmulator.builder()
+                    .hostName(ip)
+                    .bindAddress(ip)
+                    .port(443)
+                    .mqttPort(8883)
+                    .amqpPort(5671))
             .build()
             .start();
       } catch (UncheckedIOException e) {
         last = e;
       }
     }
-    assumeTrue(false, "No loopback alias with free ports 443 and 8883: " + last);
+    assumeTrue(false, "No loopback alias with free ports 443, 8883 and 5671: " + last);
     return null;
   }
 
@@ -69,7 +75,7 @@ class OfficialSdkMqttTest {
       ProvisioningDeviceClientTransportProtocol protocol,
       SecurityProvider security)
       throws Exception {
-    // MQTT and MQTT_WS take a host name only and add the port themselves.
+    // MQTT, AMQPS and their WebSocket variants take a host name only and add the port themselves.
     String host = dps.deviceEndpoint().replaceFirst(":\\d+$", "");
     ProvisioningDeviceClient client =
         ProvisioningDeviceClient.create(host, dps.idScope(), protocol, security);
@@ -98,7 +104,7 @@ class OfficialSdkMqttTest {
   @ParameterizedTest
   @EnumSource(
       value = ProvisioningDeviceClientTransportProtocol.class,
-      names = {"MQTT", "MQTT_WS"})
+      names = {"MQTT", "MQTT_WS", "AMQPS", "AMQPS_WS"})
   void registersAnIndividualSymmetricKeyDevice(ProvisioningDeviceClientTransportProtocol protocol)
       throws Exception {
     String p = protocol.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-";
@@ -122,7 +128,7 @@ class OfficialSdkMqttTest {
   @ParameterizedTest
   @EnumSource(
       value = ProvisioningDeviceClientTransportProtocol.class,
-      names = {"MQTT", "MQTT_WS"})
+      names = {"MQTT", "MQTT_WS", "AMQPS", "AMQPS_WS"})
   void registersAGroupMemberWithADerivedKey(ProvisioningDeviceClientTransportProtocol protocol)
       throws Exception {
     String p = protocol.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-";
@@ -156,7 +162,7 @@ class OfficialSdkMqttTest {
   @ParameterizedTest
   @EnumSource(
       value = ProvisioningDeviceClientTransportProtocol.class,
-      names = {"MQTT", "MQTT_WS"})
+      names = {"MQTT", "MQTT_WS", "AMQPS", "AMQPS_WS"})
   void refusesAWrongKey(ProvisioningDeviceClientTransportProtocol protocol) throws Exception {
     String p = protocol.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-";
     symmetricEnrollment(p + "mqtt-wrong-key", "enabled");
@@ -175,7 +181,7 @@ class OfficialSdkMqttTest {
   @ParameterizedTest
   @EnumSource(
       value = ProvisioningDeviceClientTransportProtocol.class,
-      names = {"MQTT", "MQTT_WS"})
+      names = {"MQTT", "MQTT_WS", "AMQPS", "AMQPS_WS"})
   void reportsADisabledEnrollment(ProvisioningDeviceClientTransportProtocol protocol)
       throws Exception {
     String p = protocol.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-";
@@ -199,7 +205,7 @@ class OfficialSdkMqttTest {
   @ParameterizedTest
   @EnumSource(
       value = ProvisioningDeviceClientTransportProtocol.class,
-      names = {"MQTT", "MQTT_WS"})
+      names = {"MQTT", "MQTT_WS", "AMQPS", "AMQPS_WS"})
   void registersX509DevicesIndividuallyAndThroughAGroupChain(
       ProvisioningDeviceClientTransportProtocol protocol) throws Exception {
     String p = protocol.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "-";
