@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Runs a DPS-compatible server: the service API and the device registration API over HTTPS,"
-            + " the device registration API over MQTT and MQTT over WebSockets.")
+            + " the device registration API over MQTT, AMQP and both over WebSockets.")
 public final class EmulatorCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -44,6 +44,15 @@ public final class EmulatorCommand implements Callable<Integer> {
               + " the HTTPS port.",
       defaultValue = "8883")
   int mqttPort;
+
+  @Option(
+      names = "--amqp-port",
+      description =
+          "AMQP (1.0 over TLS) port of the device API, -1 = off, 0 = free port (default:"
+              + " ${DEFAULT-VALUE}, the port the device SDKs use). AMQP over WebSockets is served on"
+              + " the HTTPS port.",
+      defaultValue = "5671")
+  int amqpPort;
 
   @Option(
       names = "--bind",
@@ -145,6 +154,7 @@ public final class EmulatorCommand implements Callable<Integer> {
         DpsEmulator.builder()
             .port(port)
             .mqttPort(mqttPort)
+            .amqpPort(amqpPort)
             .bindAddress(bind)
             .hostName(hostName)
             .serviceOperationsPerMinute(serviceOpsPerMinute)
@@ -215,6 +225,16 @@ public final class EmulatorCommand implements Callable<Integer> {
               + " (MQTT over WebSockets: wss://"
               + emulator.hostName()
               + "/mqtt)");
+    }
+    if (emulator.amqpPort() >= 0) {
+      out.println(
+          "AMQP:                      amqps://"
+              + emulator.hostName().replaceFirst(":\\d+$", "")
+              + ":"
+              + emulator.amqpPort()
+              + " (AMQP over WebSockets: wss://"
+              + emulator.hostName()
+              + "/$iothub/websocket)");
     }
     out.println("ID scope:                  " + emulator.idScope());
     out.println("CA certificate file:       " + emulator.caCertificateFile());

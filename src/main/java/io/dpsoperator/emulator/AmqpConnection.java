@@ -69,6 +69,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
   private final SslHandler tls;
   private final Registrations registrations;
+  private final Faults faults;
   private final Executor executor;
   private final Clock clock;
   private final Transport transport = Proton.transport();
@@ -84,9 +85,11 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private long nextTag;
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-  AmqpConnection(SslHandler tls, Registrations registrations, Executor executor, Clock clock) {
+  AmqpConnection(
+      SslHandler tls, Registrations registrations, Faults faults, Executor executor, Clock clock) {
     this.tls = tls;
     this.registrations = registrations;
+    this.faults = faults;
     this.executor = executor;
     this.clock = clock;
   }
@@ -284,6 +287,12 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         tail.thenRunAsync(
             () -> {
               Response answer = answer(type, operationId, body);
+              if (answer == null) {
+                LOG.debug(
+                    "Dropped AMQP connection (fault injection) registrationId={}", registrationId);
+                ctx.close();
+                return;
+              }
               ctx.channel().eventLoop().execute(() -> send(answer));
             },
             executor);
@@ -301,9 +310,13 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     return new byte[0];
   }
 
+  /** The answer to a request; null to drop the connection (fault injection). */
   private Response answer(Object type, Object operationId, byte[] body) {
     String trackingId = UUID.randomUUID().toString();
     try {
+      if (faults.inject()) {
+        return null;
+      }
       if ("iotdps-register".equals(type)) {
         return registrations.register(registrationId, json(body), credentials, null);
       }
@@ -321,6 +334,9 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
       Response r = Response.of(e.status, Dispatcher.errorBody(e, trackingId, clock));
       e.headers.forEach(r::header);
       return r;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
     } catch (RuntimeException e) {
       LOG.warn(
           "Failed AMQP request registrationId={} trackingId={}", registrationId, trackingId, e);

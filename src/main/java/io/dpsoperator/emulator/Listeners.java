@@ -106,7 +106,7 @@ final class Listeners implements AutoCloseable {
     SslHandler tls = tls();
     ch.pipeline()
         .addLast("tls", tls)
-        .addLast("amqp", new AmqpConnection(tls, registrations, executor, clock));
+        .addLast("amqp", new AmqpConnection(tls, registrations, faults, executor, clock));
   }
 
   private void mqttHandlers(ChannelPipeline p, SslHandler tls) {
@@ -123,7 +123,7 @@ final class Listeners implements AutoCloseable {
     p.addLast("ws-bytes", new WebSocketBytes());
     SslHandler tls = p.get(SslHandler.class);
     if (subprotocol.equals(HttpsConnection.AMQP_WS)) {
-      p.addLast("amqp", new AmqpConnection(tls, registrations, executor, clock));
+      p.addLast("amqp", new AmqpConnection(tls, registrations, faults, executor, clock));
     } else {
       mqttHandlers(p, tls);
     }

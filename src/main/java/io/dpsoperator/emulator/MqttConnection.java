@@ -334,24 +334,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     String trackingId = UUID.randomUUID().toString();
     Response answer;
     try {
-      Faults.Settings f = faults.settings();
-      if (!f.none()) {
-        if (!f.latency().isZero()) {
-          Thread.sleep(f.latency().toMillis());
-        }
-        if (faults.rollDrop(f)) {
-          LOG.debug("Dropped MQTT connection (fault injection) registrationId={}", registrationId);
-          ctx.close();
-          return;
-        }
-        if (faults.rollFailure(f)) {
-          ApiException e =
-              new ApiException(f.failureStatus(), f.failureStatus() * 1000 + 1, "Injected fault");
-          if (f.failureStatus() == 429 || f.failureStatus() == 503) {
-            e.header("Retry-After", "1");
-          }
-          throw e;
-        }
+      if (faults.inject()) {
+        LOG.debug("Dropped MQTT connection (fault injection) registrationId={}", registrationId);
+        ctx.close();
+        return;
       }
       answer = request(topic, params, body);
     } catch (ApiException e) {

@@ -20,6 +20,7 @@ class EmulatorCommandTest {
         .contains(
             "--port",
             "--mqtt-port",
+            "--amqp-port",
             "--bind",
             "--id-scope",
             "--hub",
