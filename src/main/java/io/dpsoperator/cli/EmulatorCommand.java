@@ -118,6 +118,22 @@ public final class EmulatorCommand implements Callable<Integer> {
   int registrationsPerMinute;
 
   @Option(
+      names = "--registration-retry-after",
+      description =
+          "Retry-After seconds of register answers and assigning polls (default: ${DEFAULT-VALUE},"
+              + " as a real DPS sends).",
+      defaultValue = "3")
+  int registrationRetryAfter;
+
+  @Option(
+      names = "--device-polls-per-10s",
+      description =
+          "Operation status polls per device in any 10 s before 429, 0 = off (default:"
+              + " ${DEFAULT-VALUE}, the documented DPS limit).",
+      defaultValue = "5")
+  int devicePollsPer10s;
+
+  @Option(
       names = "--fault-status",
       description = "Status of injected failures (default: ${DEFAULT-VALUE}).",
       defaultValue = "503")
@@ -159,6 +175,8 @@ public final class EmulatorCommand implements Callable<Integer> {
             .hostName(hostName)
             .serviceOperationsPerMinute(serviceOpsPerMinute)
             .registrationsPerMinute(registrationsPerMinute)
+            .registrationRetryAfter(Duration.ofSeconds(Math.max(0, registrationRetryAfter)))
+            .pollsPerDevicePer10Seconds(devicePollsPer10s)
             .adminPort(adminPort);
     try {
       if (idScope != null) {

@@ -184,7 +184,9 @@ public final class DpsEmulator implements AutoCloseable {
               state,
               allocator,
               new RateLimiter(settings.registrationsPerMinute),
-              settings.assignmentDelay);
+              settings.assignmentDelay,
+              settings.registrationRetryAfter,
+              settings.pollsPerDevicePer10Seconds);
       DeviceApi device = new DeviceApi(registrations);
       Dispatcher dispatcher =
           new Dispatcher(
@@ -582,6 +584,8 @@ public final class DpsEmulator implements AutoCloseable {
     private int mqttPort = 0;
     private int amqpPort = 0;
     private Duration assignmentDelay = Duration.ZERO;
+    private Duration registrationRetryAfter = Duration.ofSeconds(1);
+    private int pollsPerDevicePer10Seconds;
     private Duration webhookTimeout = Duration.ofSeconds(10);
     private int maxRequestBytes = 1024 * 1024;
     private int threads = 16;
@@ -728,6 +732,27 @@ public final class DpsEmulator implements AutoCloseable {
     /** How long a registration stays "assigning" for operation polls; default zero. */
     public Builder assignmentDelay(Duration delay) {
       this.assignmentDelay = Objects.requireNonNull(delay);
+      return this;
+    }
+
+    /**
+     * The {@code Retry-After} of register answers and of "assigning" operation polls, in whole
+     * seconds; default 1 s (a real DPS sends about 3 s; the device SDKs wait at least 2 s anyway).
+     */
+    public Builder registrationRetryAfter(Duration retryAfter) {
+      if (retryAfter.isNegative()) {
+        throw new IllegalArgumentException("negative Retry-After: " + retryAfter);
+      }
+      this.registrationRetryAfter = retryAfter;
+      return this;
+    }
+
+    /**
+     * Operation-status polls allowed per device in any 10 s before 429 with {@code Retry-After}; 0
+     * (default) = unlimited. DPS documents 5.
+     */
+    public Builder pollsPerDevicePer10Seconds(int polls) {
+      this.pollsPerDevicePer10Seconds = Math.max(0, polls);
       return this;
     }
 

@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 final class Registrations {
   private static final Logger LOG = LoggerFactory.getLogger(Registrations.class);
   private static final Duration OPERATION_TTL = Duration.ofMinutes(30);
-  static final String RETRY_AFTER = "1";
 
   /**
    * What a device presented: a SAS token (HTTPS {@code Authorization} header, MQTT password) or,
@@ -56,6 +55,8 @@ final class Registrations {
   private final Allocator allocator;
   private final RateLimiter registrationLimiter;
   private final Duration assignmentDelay;
+  private final String retryAfter;
+  private final PollLimiter pollLimiter;
   private final Map<String, Operation> operations = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
 
@@ -64,12 +65,16 @@ final class Registrations {
       EmulatorState state,
       Allocator allocator,
       RateLimiter registrationLimiter,
-      Duration assignmentDelay) {
+      Duration assignmentDelay,
+      Duration retryAfter,
+      int pollsPerDevicePer10Seconds) {
     this.config = config;
     this.state = state;
     this.allocator = allocator;
     this.registrationLimiter = registrationLimiter;
     this.assignmentDelay = assignmentDelay;
+    this.retryAfter = Long.toString(Math.max(0, retryAfter.toSeconds()));
+    this.pollLimiter = new PollLimiter(pollsPerDevicePer10Seconds, config.clock());
   }
 
   /** 401 unless {@code scope} is this instance's ID scope. */
@@ -160,7 +165,7 @@ final class Registrations {
     ObjectNode answer = Json.object();
     answer.put("operationId", operationId);
     answer.put("status", "assigning");
-    Response response = Response.of(202, answer).header("Retry-After", RETRY_AFTER);
+    Response response = Response.of(202, answer).header("Retry-After", retryAfter);
     if (host != null) {
       response.header(
           "Location",
@@ -191,6 +196,12 @@ final class Registrations {
   /** The state of an operation started by {@link #register}. */
   Response operationStatus(String registrationId, String operationId, Credentials credentials) {
     authenticate(registrationId, null, credentials);
+    long wait = pollLimiter.tryAcquire(key(registrationId));
+    if (wait > 0) {
+      throw new ApiException(
+              429, 429001, "Too many operation status polls for this device; retry later")
+          .header("Retry-After", Long.toString(wait));
+    }
     Operation op = operations.get(operationId);
     if (op == null || !op.registrationKey().equals(key(registrationId))) {
       throw ApiException.notFound("Operation '" + operationId + "' not found");
@@ -199,7 +210,7 @@ final class Registrations {
     answer.put("operationId", operationId);
     if (config.clock().instant().isBefore(op.readyAt())) {
       answer.put("status", "assigning");
-      return Response.of(202, answer).header("Retry-After", RETRY_AFTER);
+      return Response.of(202, answer).header("Retry-After", retryAfter);
     }
     answer.put("status", op.result().status());
     answer.set("registrationState", op.result().toDeviceJson());
