@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A DPS-compatible server: the service (enrollment) API and the device registration API on one
- * HTTPS port, with SAS and X.509 authentication, throttling and fault injection.
+ * HTTPS port (which also serves MQTT and AMQP over WebSockets), the device registration API over
+ * MQTT and AMQP on ports of their own, with SAS and X.509 authentication, throttling and fault
+ * injection.
  *
  * <pre>{@code
  * try (DpsEmulator dps = DpsEmulator.builder().build().start()) {
