@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dpsoperator.emulator.TestClient.Resp;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -279,5 +283,23 @@ class MqttDeviceApiTest {
     }
     // the HTTPS API still answers on the same port
     assertThat(service.service("GET", "/enrollments/wire-ws-java", null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void refusesWebSocketsForOtherSubprotocols() {
+    HttpClient http = HttpClient.newBuilder().sslContext(dps.clientSslContext()).build();
+    assertThatThrownBy(
+            () ->
+                http.newWebSocketBuilder()
+                    .subprotocols("stomp")
+                    .buildAsync(
+                        URI.create("wss://localhost:" + dps.port() + "/mqtt"),
+                        new WebSocket.Listener() {})
+                    .join())
+        .hasCauseInstanceOf(WebSocketHandshakeException.class)
+        .satisfies(
+            e ->
+                assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode())
+                    .isEqualTo(400));
   }
 }
