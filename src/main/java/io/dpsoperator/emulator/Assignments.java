@@ -65,7 +65,7 @@ final class Assignments {
   }
 
   /** Starts the operation of a device whose credentials matched {@code match}. */
-  Operations.Operation start(DeviceApi.Match match, String registrationId, JsonNode payload) {
+  Operations.Operation start(Registrations.Match match, String registrationId, JsonNode payload) {
     Instant now = config.clock().instant();
     Instant readyAt = now.plus(assignmentDelay);
     String key = key(registrationId);
@@ -130,7 +130,7 @@ final class Assignments {
   }
 
   /** Allocates (may call a webhook: the state monitor is not held) and writes the record. */
-  private Registration assign(DeviceApi.Match match, String registrationId, JsonNode payload) {
+  private Registration assign(Registrations.Match match, String registrationId, JsonNode payload) {
     Registration previous;
     synchronized (state) {
       previous = state.registrations.get(key(registrationId));

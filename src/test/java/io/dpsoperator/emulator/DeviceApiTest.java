@@ -643,7 +643,7 @@ class DeviceApiTest {
                 .asText())
         .isEqualTo("assigned");
     assertThat(
-            DeviceApi.payload(TestClient.JSON.createObjectNode().put("payload", "{\"a\":1}"))
+            Registrations.payload(TestClient.JSON.createObjectNode().put("payload", "{\"a\":1}"))
                 .get("a")
                 .asInt())
         .isEqualTo(1);

@@ -81,8 +81,7 @@ class OfficialSdkCompatibilityTest {
     };
   }
 
-  private static SecurityProvider x509(
-      DpsEmulator dps, CertificateAuthority.IssuedCertificate device) {
+  static SecurityProvider x509(DpsEmulator dps, CertificateAuthority.IssuedCertificate device) {
     List<X509Certificate> intermediates =
         device.issuerChain().subList(0, Math.max(0, device.issuerChain().size() - 1));
     return new SecurityProviderX509() {
