@@ -124,10 +124,10 @@ final class Registrations {
     }
     EnrollmentCodec.validateId(registrationId, "registrationId");
     JsonNode payload = payload(body);
+    if (transport != Transport.HTTPS && body != null && Json.present(body, "tpm")) {
+      throw tpmUnsupported(transport);
+    }
     if (TpmChallenges.wantsChallenge(body, credentials.sasToken())) {
-      if (transport != Transport.HTTPS) {
-        throw tpmUnsupported(transport);
-      }
       ObjectNode individual;
       synchronized (state) {
         ObjectNode stored = state.enrollments.get(key(registrationId));

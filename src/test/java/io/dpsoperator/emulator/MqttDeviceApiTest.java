@@ -179,6 +179,14 @@ class MqttDeviceApiTest {
 
       Answer notJson = d.request("$dps/registrations/PUT/iotdps-register/?$rid=3", "{nope");
       assertThat(notJson.topic()).isEqualTo("$dps/registrations/res/400/?$rid=3");
+
+      // DPS has no TPM attestation over MQTT: a TPM body is refused, not challenged.
+      Answer tpm =
+          d.request(
+              "$dps/registrations/PUT/iotdps-register/?$rid=4",
+              "{\"registrationId\":\"wire-err\",\"tpm\":{\"endorsementKey\":\"AAAA\"}}");
+      assertThat(tpm.topic()).isEqualTo("$dps/registrations/res/400/?$rid=4");
+      assertThat(tpm.body().get("message").asText()).contains("TPM").contains("MQTT");
     }
     assertThat(service.service("GET", "/registrations/wire-err", null).status()).isEqualTo(404);
   }
