@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
     name = "emulator",
     mixinStandardHelpOptions = true,
     description =
-        "Runs a DPS-compatible server (service API and device registration API over HTTPS).")
+        "Runs a DPS-compatible server: the service API and the device registration API over HTTPS,"
+            + " the device registration API over MQTT, AMQP and both over WebSockets.")
 public final class EmulatorCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -35,6 +36,24 @@ public final class EmulatorCommand implements Callable<Integer> {
       description = "HTTPS port (default: ${DEFAULT-VALUE}).",
       defaultValue = "8443")
   int port;
+
+  @Option(
+      names = "--mqtt-port",
+      description =
+          "MQTT (3.1.1 over TLS) port of the device API, -1 = off, 0 = free port (default:"
+              + " ${DEFAULT-VALUE}, the port the device SDKs use). MQTT over WebSockets is served on"
+              + " the HTTPS port.",
+      defaultValue = "8883")
+  int mqttPort;
+
+  @Option(
+      names = "--amqp-port",
+      description =
+          "AMQP (1.0 over TLS) port of the device API, -1 = off, 0 = free port (default:"
+              + " ${DEFAULT-VALUE}, the port the device SDKs use). AMQP over WebSockets is served on"
+              + " the HTTPS port.",
+      defaultValue = "5671")
+  int amqpPort;
 
   @Option(
       names = "--bind",
@@ -98,6 +117,22 @@ public final class EmulatorCommand implements Callable<Integer> {
       description = "Device registration throttling, 0 = off (default: ${DEFAULT-VALUE}).",
       defaultValue = "0")
   int registrationsPerMinute;
+
+  @Option(
+      names = "--registration-retry-after",
+      description =
+          "Retry-After seconds of register answers and assigning polls (default: ${DEFAULT-VALUE},"
+              + " as a real DPS sends).",
+      defaultValue = "3")
+  int registrationRetryAfter;
+
+  @Option(
+      names = "--device-polls-per-10s",
+      description =
+          "Operation status polls per device in any 10 s before 429, 0 = off (default:"
+              + " ${DEFAULT-VALUE}, the documented DPS limit).",
+      defaultValue = "5")
+  int devicePollsPer10s;
 
   @Option(
       names = "--fault-status",
@@ -168,10 +203,14 @@ public final class EmulatorCommand implements Callable<Integer> {
     DpsEmulator.Builder b =
         DpsEmulator.builder()
             .port(port)
+            .mqttPort(mqttPort)
+            .amqpPort(amqpPort)
             .bindAddress(bind)
             .hostName(hostName)
             .serviceOperationsPerMinute(serviceOpsPerMinute)
             .registrationsPerMinute(registrationsPerMinute)
+            .registrationRetryAfter(Duration.ofSeconds(Math.max(0, registrationRetryAfter)))
+            .pollsPerDevicePer10Seconds(devicePollsPer10s)
             .adminPort(adminPort);
     try {
       if (idScope != null) {
@@ -230,6 +269,26 @@ public final class EmulatorCommand implements Callable<Integer> {
     out.println("DPS emulator listening on https://" + emulator.hostName());
     out.println("Service connection string: " + emulator.serviceConnectionString());
     out.println("Device endpoint:           " + emulator.deviceEndpoint());
+    if (emulator.mqttPort() >= 0) {
+      out.println(
+          "MQTT:                      mqtts://"
+              + emulator.hostName().replaceFirst(":\\d+$", "")
+              + ":"
+              + emulator.mqttPort()
+              + " (MQTT over WebSockets: wss://"
+              + emulator.hostName()
+              + "/mqtt)");
+    }
+    if (emulator.amqpPort() >= 0) {
+      out.println(
+          "AMQP:                      amqps://"
+              + emulator.hostName().replaceFirst(":\\d+$", "")
+              + ":"
+              + emulator.amqpPort()
+              + " (AMQP over WebSockets: wss://"
+              + emulator.hostName()
+              + "/$iothub/websocket)");
+    }
     out.println("ID scope:                  " + emulator.idScope());
     out.println("CA certificate file:       " + emulator.caCertificateFile());
     out.println("Linked hubs:               " + String.join(", ", emulator.linkedHubs()));

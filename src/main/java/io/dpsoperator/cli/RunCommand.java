@@ -163,7 +163,12 @@ public final class RunCommand implements Callable<Integer> {
     DpsEmulator emulator = null;
     if (config.embeddedDps()) {
       DpsEmulator.Builder builder =
-          DpsEmulator.builder().port(emulatorPort).bindAddress("127.0.0.1");
+          DpsEmulator.builder()
+              .port(emulatorPort)
+              .bindAddress("127.0.0.1")
+              // The embedded DPS serves the operator (service API) and HTTPS devices only.
+              .mqttPort(-1)
+              .amqpPort(-1);
       for (String hub : emulatorHubs) {
         String[] parts = hub.split("=", 2);
         builder.linkedHub(parts[0], parts.length > 1 ? Integer.parseInt(parts[1]) : 1);

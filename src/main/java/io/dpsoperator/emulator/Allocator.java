@@ -22,7 +22,12 @@ final class Allocator {
   private static final Logger LOG = LoggerFactory.getLogger(Allocator.class);
   static final int CUSTOM_ALLOCATION_FAILED = 400209;
 
-  /** The outcome of one allocation. */
+  /**
+   * The outcome of one allocation.
+   *
+   * @param initialTwin the twin the device gets in its hub: the webhook's, else the enrollment's
+   *     (or the one it had, when its data stays or migrates)
+   */
   record Outcome(
       String status,
       String hub,
@@ -30,9 +35,14 @@ final class Allocator {
       String substatus,
       Integer errorCode,
       String errorMessage,
-      JsonNode payload) {
+      JsonNode payload,
+      JsonNode initialTwin) {
     static Outcome failed(int code, String message) {
-      return new Outcome("failed", null, null, null, code, message, null);
+      return new Outcome("failed", null, null, null, code, message, null, null);
+    }
+
+    static Outcome disabled(int code, String message) {
+      return new Outcome("disabled", null, null, null, code, message, null, null);
     }
   }
 
@@ -47,6 +57,11 @@ final class Allocator {
     this.codec = codec;
     this.webhookClient = webhookClient;
     this.webhookTimeout = timeout;
+  }
+
+  /** Whether allocating for this enrollment calls a webhook (its allocation policy is custom). */
+  boolean callsWebhook(ObjectNode enrollment) {
+    return "custom".equals(Json.text(enrollment, "allocationPolicy"));
   }
 
   /**
@@ -83,7 +98,8 @@ final class Allocator {
           previous.substatus() != null ? previous.substatus() : "initialAssignment",
           null,
           null,
-          previous.payload());
+          previous.payload(),
+          previous.initialTwin());
     }
     List<String> candidates = candidates(enrollment);
     String policy = Json.text(enrollment, "allocationPolicy");
@@ -92,6 +108,7 @@ final class Allocator {
     }
     String hub;
     JsonNode replyPayload = null;
+    JsonNode replyTwin = null;
     switch (policy) {
       case "custom" -> {
         ObjectNode reply;
@@ -126,6 +143,7 @@ final class Allocator {
                   + candidates);
         }
         replyPayload = reply.get("payload");
+        replyTwin = reply.get("initialTwin");
       }
       case "static" -> hub = candidates.get(0);
       default -> hub = hashed(registrationId, candidates);
@@ -140,7 +158,17 @@ final class Allocator {
     } else {
       substatus = migrate ? "deviceDataMigrated" : "deviceDataReset";
     }
-    return new Outcome("assigned", hub, deviceId, substatus, null, null, replyPayload);
+    JsonNode twin;
+    if (replyTwin != null && replyTwin.isObject()) {
+      twin = replyTwin; // the webhook's twin overrides the enrollment's and the migration settings
+    } else if (previousHub == null
+        || previous.initialTwin() == null
+        || substatus.equals("deviceDataReset")) {
+      twin = enrollment.get("initialTwin");
+    } else {
+      twin = previous.initialTwin(); // the device keeps (or migrates with) its data
+    }
+    return new Outcome("assigned", hub, deviceId, substatus, null, null, replyPayload, twin);
   }
 
   List<String> candidates(ObjectNode enrollment) {

@@ -1,75 +1,30 @@
 package io.dpsoperator.emulator;
 
-import static io.dpsoperator.emulator.EnrollmentCodec.key;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dpsoperator.emulator.Http.Request;
 import io.dpsoperator.emulator.Http.Response;
-import java.io.IOException;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** The device (runtime) registration API: register, operation status, status lookup. */
+/**
+ * The device (runtime) registration API over HTTPS: register, operation status, status lookup.
+ * Routing and credentials only; {@link Registrations} holds the semantics.
+ */
 final class DeviceApi {
-  private static final Logger LOG = LoggerFactory.getLogger(DeviceApi.class);
-  private static final Duration OPERATION_TTL = Duration.ofMinutes(30);
-  static final String RETRY_AFTER = "1";
+  private final Registrations registrations;
 
-  /** The enrollment a device's credentials matched. */
-  record Match(
-      ObjectNode enrollment,
-      boolean group,
-      String groupId,
-      boolean disabled,
-      ObjectNode attestationResult,
-      ObjectNode runtimeAttestation) {}
-
-  private record Operation(String registrationKey, Registration result, Instant readyAt) {}
-
-  private final EmulatorConfig config;
-  private final EmulatorState state;
-  private final Allocator allocator;
-  private final RateLimiter registrationLimiter;
-  private final Duration assignmentDelay;
-  private final Map<String, Operation> operations = new ConcurrentHashMap<>();
-  private final SecureRandom random = new SecureRandom();
-  private final TpmChallenges tpm;
-
-  DeviceApi(
-      EmulatorConfig config,
-      EmulatorState state,
-      Allocator allocator,
-      RateLimiter registrationLimiter,
-      Duration assignmentDelay) {
-    this.config = config;
-    this.state = state;
-    this.allocator = allocator;
-    this.registrationLimiter = registrationLimiter;
-    this.assignmentDelay = assignmentDelay;
-    this.tpm = new TpmChallenges(config.idScope());
+  DeviceApi(Registrations registrations) {
+    this.registrations = registrations;
   }
 
   static boolean handles(List<String> segments) {
-    return segments.size() >= 3 && segments.get(1).equals("registrations");
+    return segments.size() >= 3 && segments.get(1).equalsIgnoreCase("registrations");
   }
 
   Response handle(Request r) {
     List<String> s = r.segments();
     String scope = s.get(0);
     String registrationId = s.get(2);
-    boolean register = s.size() == 4 && s.get(3).equals("register");
-    boolean operation = s.size() == 5 && s.get(3).equals("operations");
+    boolean register = s.size() == 4 && s.get(3).equalsIgnoreCase("register");
+    boolean operation = s.size() == 5 && s.get(3).equalsIgnoreCase("operations");
     boolean status = s.size() == 3;
     if (!register && !operation && !status) {
       throw ApiException.notFound("No such resource: /" + String.join("/", s));
@@ -79,358 +34,16 @@ final class DeviceApi {
       throw new ApiException(
           405, 405001, "Method " + r.method() + " is not allowed on /" + String.join("/", s));
     }
-    if (!scope.equalsIgnoreCase(config.idScope())) {
-      throw ApiException.unauthorized("unknown ID scope " + scope);
-    }
+    registrations.checkScope(scope);
+    Registrations.Credentials credentials =
+        new Registrations.Credentials(r.header("Authorization"), r.peerCertificates());
     if (register) {
-      long wait = registrationLimiter.tryAcquire();
-      if (wait > 0) {
-        throw new ApiException(429, 429001, "Too many registrations; retry later")
-            .header("Retry-After", Long.toString(wait));
-      }
-      return register(r, registrationId);
+      return registrations.register(
+          registrationId, r.json(), credentials, r.host(), Registrations.Transport.HTTPS);
     }
     if (operation) {
-      return operationStatus(r, registrationId, s.get(4));
+      return registrations.operationStatus(registrationId, s.get(4), credentials);
     }
-    return statusLookup(r, registrationId);
-  }
-
-  // ---------------------------------------------------------------- endpoints
-
-  private Response register(Request r, String registrationId) {
-    JsonNode body = r.json();
-    if (body != null && !body.isObject()) {
-      throw ApiException.badRequest("The request body must be a DeviceRegistration object");
-    }
-    String bodyId = Json.text(body, "registrationId");
-    if (bodyId != null && !bodyId.equalsIgnoreCase(registrationId)) {
-      throw ApiException.badRequest(
-          "registrationId '" + bodyId + "' in the body does not match the path");
-    }
-    EnrollmentCodec.validateId(registrationId, "registrationId");
-    JsonNode payload = payload(body);
-    if (TpmChallenges.wantsChallenge(body, r.header("Authorization"))) {
-      ObjectNode individual;
-      synchronized (state) {
-        ObjectNode stored = state.enrollments.get(key(registrationId));
-        individual = stored == null ? null : stored.deepCopy();
-      }
-      return tpm.challenge(registrationId, body.get("tpm"), individual);
-    }
-    Match match = authenticate(r, registrationId, body);
-    Registration previous;
-    synchronized (state) {
-      previous = state.registrations.get(key(registrationId));
-    }
-    Allocator.Outcome outcome =
-        match.disabled()
-            ? new Allocator.Outcome(
-                "disabled", null, null, null, null, "The enrollment is disabled", null)
-            : allocator.allocate(
-                match.enrollment(),
-                match.group(),
-                registrationId,
-                previous,
-                payload,
-                match.runtimeAttestation());
-    String now = Json.now(config.clock());
-    List<String> history = new ArrayList<>(previous == null ? List.of() : previous.hubHistory());
-    if (outcome.hub() != null
-        && (history.isEmpty()
-            || !history.get(history.size() - 1).equalsIgnoreCase(outcome.hub()))) {
-      history.remove(outcome.hub());
-      history.add(outcome.hub());
-    }
-    Registration registration =
-        new Registration(
-            previous != null ? previous.registrationId() : registrationId,
-            previous != null ? previous.createdDateTimeUtc() : now,
-            outcome.hub(),
-            outcome.deviceId(),
-            outcome.status(),
-            outcome.substatus(),
-            outcome.errorCode(),
-            outcome.errorMessage(),
-            now,
-            Json.newRegistrationEtag(),
-            outcome.payload(),
-            match.groupId(),
-            List.copyOf(history),
-            match.attestationResult());
-    synchronized (state) {
-      state.registrations.put(key(registrationId), registration);
-      state.changed();
-    }
-    LOG.info(
-        "Registered device registrationId={} status={} hub={} substatus={}",
-        registrationId,
-        registration.status(),
-        registration.assignedHub(),
-        registration.substatus());
-    String operationId = "1." + HexFormat.of().formatHex(bytes(8)) + "." + UUID.randomUUID();
-    expireOperations();
-    operations.put(
-        operationId,
-        new Operation(
-            key(registrationId), registration, config.clock().instant().plus(assignmentDelay)));
-    ObjectNode answer = Json.object();
-    answer.put("operationId", operationId);
-    answer.put("status", "assigning");
-    return Response.of(202, answer)
-        .header("Retry-After", RETRY_AFTER)
-        .header(
-            "Location",
-            "https://"
-                + r.host()
-                + "/"
-                + config.idScope()
-                + "/registrations/"
-                + registrationId
-                + "/register");
-  }
-
-  private byte[] bytes(int n) {
-    byte[] b = new byte[n];
-    random.nextBytes(b);
-    return b;
-  }
-
-  private void expireOperations() {
-    if (operations.size() > 1000) {
-      Instant limit = config.clock().instant().minus(OPERATION_TTL);
-      operations.values().removeIf(o -> o.readyAt().isBefore(limit));
-    }
-  }
-
-  private Response operationStatus(Request r, String registrationId, String operationId) {
-    authenticate(r, registrationId, null);
-    Operation op = operations.get(operationId);
-    if (op == null || !op.registrationKey().equals(key(registrationId))) {
-      throw ApiException.notFound("Operation '" + operationId + "' not found");
-    }
-    ObjectNode answer = Json.object();
-    answer.put("operationId", operationId);
-    if (config.clock().instant().isBefore(op.readyAt())) {
-      answer.put("status", "assigning");
-      return Response.of(202, answer).header("Retry-After", RETRY_AFTER);
-    }
-    answer.put("status", op.result().status());
-    answer.set("registrationState", op.result().toDeviceJson());
-    return Response.of(200, answer);
-  }
-
-  private Response statusLookup(Request r, String registrationId) {
-    JsonNode body = r.json();
-    authenticate(r, registrationId, body);
-    synchronized (state) {
-      Registration reg = state.registrations.get(key(registrationId));
-      if (reg == null) {
-        throw ServiceApi.registrationNotFound(registrationId);
-      }
-      return Response.of(200, reg.toDeviceJson());
-    }
-  }
-
-  /** Payload given as a JSON object, or as a string holding JSON (the Java SDK's way). */
-  static JsonNode payload(JsonNode body) {
-    JsonNode p = body == null ? null : body.get("payload");
-    if (p == null || p.isNull()) {
-      return null;
-    }
-    if (p.isTextual()) {
-      try {
-        JsonNode parsed = Json.MAPPER.readTree(p.asText());
-        return parsed == null ? p : parsed;
-      } catch (IOException e) {
-        return p;
-      }
-    }
-    return p;
-  }
-
-  // ---------------------------------------------------------------- authentication
-
-  Match authenticate(Request r, String registrationId, JsonNode body) {
-    String authorization = r.header("Authorization");
-    List<X509Certificate> certs = authorization == null ? r.peerCertificates() : List.of();
-    synchronized (state) {
-      ObjectNode individual = state.enrollments.get(key(registrationId));
-      if (authorization != null) {
-        return sasMatch(authorization, registrationId, individual);
-      }
-      if (!certs.isEmpty()) {
-        return x509Match(certs, registrationId, individual);
-      }
-    }
-    throw ApiException.unauthorized("no SAS token and no client certificate");
-  }
-
-  private static boolean disabled(ObjectNode enrollment) {
-    return "disabled".equals(enrollment.path("provisioningStatus").asText());
-  }
-
-  private Match sasMatch(String authorization, String registrationId, ObjectNode individual) {
-    Sas.Token token = Sas.parse(authorization);
-    if (token == null) {
-      throw ApiException.unauthorized("malformed SharedAccessSignature");
-    }
-    String resource = token.sr().startsWith("/") ? token.sr().substring(1) : token.sr();
-    if (!resource.equalsIgnoreCase(config.idScope() + "/registrations/" + registrationId)) {
-      throw ApiException.unauthorized("token resource " + token.sr() + " does not match the path");
-    }
-    if (token.se() < config.clock().instant().getEpochSecond()) {
-      throw ApiException.unauthorized("token expired at se=" + token.se());
-    }
-    if (individual != null && TpmChallenges.isTpm(individual)) {
-      ObjectNode result = tpm.verify(token, registrationId, individual);
-      if (result != null) {
-        return new Match(individual, false, null, disabled(individual), result, tpmContext());
-      }
-    }
-    if (individual != null) {
-      JsonNode keys = individual.path("attestation").path("symmetricKey");
-      if (verifyAny(
-          token, keys.path("primaryKey").asText(null), keys.path("secondaryKey").asText(null))) {
-        return new Match(individual, false, null, disabled(individual), null, symmetricContext());
-      }
-      if (!disabled(individual)) {
-        throw ApiException.unauthorized(
-            "SAS does not match individual enrollment " + registrationId);
-      }
-    }
-    List<Map.Entry<String, ObjectNode>> groups = new ArrayList<>(state.groups.entrySet());
-    groups.sort(Map.Entry.comparingByKey());
-    for (Map.Entry<String, ObjectNode> e : groups) {
-      ObjectNode group = e.getValue();
-      JsonNode keys = group.path("attestation").path("symmetricKey");
-      if (!keys.isObject()) {
-        continue;
-      }
-      String p = keys.path("primaryKey").asText(null);
-      String s = keys.path("secondaryKey").asText(null);
-      if (verifyAny(
-          token,
-          p == null ? null : Sas.deriveDeviceKey(p, registrationId),
-          s == null ? null : Sas.deriveDeviceKey(s, registrationId))) {
-        if (individual != null) {
-          // A disabled individual enrollment blocks the group path.
-          return new Match(individual, false, null, true, null, symmetricContext());
-        }
-        String groupId = group.get(EnrollmentCodec.GROUP_ID).asText();
-        ObjectNode result = Json.object();
-        result.putObject("symmetricKey").put("enrollmentGroupId", groupId);
-        return new Match(group, true, groupId, disabled(group), result, symmetricContext());
-      }
-    }
-    throw ApiException.unauthorized("SAS matches no enrollment for " + registrationId);
-  }
-
-  private static ObjectNode symmetricContext() {
-    ObjectNode ctx = Json.object();
-    ctx.putObject("symmetricKey");
-    return ctx;
-  }
-
-  private static ObjectNode tpmContext() {
-    ObjectNode ctx = Json.object();
-    ctx.putObject("tpm");
-    return ctx;
-  }
-
-  private static boolean verifyAny(Sas.Token token, String... base64Keys) {
-    for (String k : base64Keys) {
-      if (k != null && !k.isEmpty()) {
-        try {
-          if (Sas.verify(token, java.util.Base64.getDecoder().decode(k))) {
-            return true;
-          }
-        } catch (IllegalArgumentException e) {
-          // not a key
-        }
-      }
-    }
-    return false;
-  }
-
-  private Match x509Match(
-      List<X509Certificate> presented, String registrationId, ObjectNode individual) {
-    Instant now = config.clock().instant();
-    X509Certificate leaf = presented.get(0);
-    String cn = CertificateAuthority.commonName(leaf);
-    if (!cn.equalsIgnoreCase(registrationId)) {
-      throw ApiException.unauthorized(
-          "certificate CN " + cn + " differs from registration id " + registrationId);
-    }
-    if (!X509Support.validAt(leaf, now)) {
-      throw ApiException.unauthorized("device certificate is expired or not yet valid");
-    }
-    ObjectNode leafInfo = X509Support.info(leaf);
-    if (individual != null) {
-      JsonNode certs = individual.path("attestation").path("x509").path("clientCertificates");
-      for (String slot : List.of("primary", "secondary")) {
-        JsonNode entry = certs.path(slot);
-        if (entry.isObject()
-            && X509Support.thumbprintMatches(
-                leaf, entry.path("info").path("sha256Thumbprint").asText(null))) {
-          ObjectNode result = Json.object();
-          result.putObject("x509").set("certificateInfo", leafInfo);
-          return new Match(
-              individual, false, null, disabled(individual), result, x509Context(leafInfo));
-        }
-      }
-      if (!disabled(individual)) {
-        throw ApiException.unauthorized(
-            "certificate does not match individual enrollment " + registrationId);
-      }
-    }
-    List<X509Certificate> chain = X509Support.verifiedPrefix(presented, now);
-    List<Map.Entry<String, ObjectNode>> groups = new ArrayList<>(state.groups.entrySet());
-    groups.sort(Map.Entry.comparingByKey());
-    for (X509Certificate link : chain) {
-      for (Map.Entry<String, ObjectNode> e : groups) {
-        ObjectNode group = e.getValue();
-        for (X509Certificate signer : signers(group)) {
-          if (X509Support.validAt(signer, now) && X509Support.signedBy(link, signer)) {
-            if (individual != null) {
-              return new Match(individual, false, null, true, null, x509Context(leafInfo));
-            }
-            String groupId = group.get(EnrollmentCodec.GROUP_ID).asText();
-            ObjectNode result = Json.object();
-            ObjectNode x = result.putObject("x509");
-            x.set("certificateInfo", leafInfo);
-            x.put("enrollmentGroupId", groupId);
-            x.set("signingCertificateInfo", X509Support.info(signer));
-            return new Match(group, true, groupId, disabled(group), result, x509Context(leafInfo));
-          }
-        }
-      }
-    }
-    throw ApiException.unauthorized(
-        "certificate chain of " + registrationId + " reaches no enrollment group");
-  }
-
-  private List<X509Certificate> signers(ObjectNode group) {
-    JsonNode x = group.path("attestation").path("x509");
-    List<X509Certificate> out = new ArrayList<>();
-    for (String slot : List.of("primary", "secondary")) {
-      String der = x.path("signingCertificates").path(slot).path("certificate").asText(null);
-      if (der != null) {
-        out.add(CertificateAuthority.parseCertificate(der));
-      }
-      String ref = x.path("caReferences").path(slot).asText(null);
-      if (ref != null) {
-        config.verifiedCas().entrySet().stream()
-            .filter(ca -> ca.getKey().equalsIgnoreCase(ref))
-            .forEach(ca -> out.add(ca.getValue()));
-      }
-    }
-    return out;
-  }
-
-  private static ObjectNode x509Context(ObjectNode leafInfo) {
-    ObjectNode ctx = Json.object();
-    ctx.putObject("x509").set("certificateInfo", leafInfo);
-    return ctx;
+    return registrations.statusLookup(registrationId, r.json(), credentials);
   }
 }

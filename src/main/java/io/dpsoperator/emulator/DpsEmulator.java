@@ -3,9 +3,6 @@ package io.dpsoperator.emulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -41,7 +38,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
@@ -49,7 +45,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A DPS-compatible server: the service (enrollment) API and the device registration API on one
- * HTTPS port, with SAS and X.509 authentication, throttling and fault injection.
+ * HTTPS port (which also serves MQTT and AMQP over WebSockets), the device registration API over
+ * MQTT and AMQP on ports of their own, with SAS and X.509 authentication, throttling and fault
+ * injection.
  *
  * <pre>{@code
  * try (DpsEmulator dps = DpsEmulator.builder().build().start()) {
@@ -65,7 +63,8 @@ public final class DpsEmulator implements AutoCloseable {
   }
 
   /**
-   * Turns on TCP_NODELAY for the JDK HTTP server. Without it a response written in two TCP segments
+   * Turns on TCP_NODELAY for the JDK HTTP server (the admin listener; the HTTPS and MQTT ports are
+   * Netty, which sets it per connection). Without it a response written in two TCP segments
    * (headers, then body) waits for the client's delayed ACK (Nagle): about 44 ms per request. The
    * JDK reads {@code sun.net.httpserver.nodelay} once, when its {@code ServerConfig} class
    * initialises, so this must run before the first {@code HttpServer} of the JVM is created; an
@@ -89,8 +88,10 @@ public final class DpsEmulator implements AutoCloseable {
   private final Faults faults = new Faults();
   private final EmulatorState state = new EmulatorState();
   private final ServiceRequestCounts serviceRequests = new ServiceRequestCounts();
-  private HttpsServer server;
+  private Listeners listeners;
   private HttpServer adminServer;
+  private int boundMqttPort = -1;
+  private int boundAmqpPort = -1;
   private ExecutorService executor;
   private Persistence persistence;
   private String caPem;
@@ -135,7 +136,7 @@ public final class DpsEmulator implements AutoCloseable {
 
   /** Generates or loads the TLS material, loads persisted state and starts listening. */
   public synchronized DpsEmulator start() {
-    if (server != null) {
+    if (listeners != null) {
       throw new IllegalStateException("already started");
     }
     try {
@@ -170,7 +171,8 @@ public final class DpsEmulator implements AutoCloseable {
       SSLContext sslContext = sslContext(serverChain, serverKey);
 
       EmulatorConfig config = config();
-      EnrollmentCodec codec = new EnrollmentCodec(config.hubNames(), config.clock());
+      EnrollmentCodec codec =
+          new EnrollmentCodec(config.hubNames(), config.verifiedCas().keySet(), config.clock());
       if (settings.dataDirectory != null) {
         persistence = new Persistence(settings.dataDirectory, state);
         persistence.load();
@@ -181,13 +183,16 @@ public final class DpsEmulator implements AutoCloseable {
       Allocator allocator = new Allocator(config, codec, webhookClient, settings.webhookTimeout);
       entra = newEntraIssuer(config);
       ServiceApi service = new ServiceApi(config, state, codec, entra);
-      DeviceApi device =
-          new DeviceApi(
+      Registrations registrations =
+          new Registrations(
               config,
               state,
               allocator,
               new RateLimiter(settings.registrationsPerMinute),
-              settings.assignmentDelay);
+              settings.assignmentDelay,
+              settings.registrationRetryAfter,
+              settings.pollsPerDevicePer10Seconds);
+      DeviceApi device = new DeviceApi(registrations);
       Dispatcher dispatcher =
           new Dispatcher(
               service,
@@ -196,7 +201,6 @@ public final class DpsEmulator implements AutoCloseable {
               faults,
               new RateLimiter(settings.serviceOperationsPerMinute),
               serviceRequests,
-              settings.maxRequestBytes,
               config.clock());
 
       AtomicInteger threadId = new AtomicInteger();
@@ -212,24 +216,23 @@ public final class DpsEmulator implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
-      server =
-          HttpsServer.create(
-              new InetSocketAddress(InetAddress.getByName(settings.bindAddress), settings.port),
-              256);
-      server.setHttpsConfigurator(
-          new HttpsConfigurator(sslContext) {
-            @Override
-            public void configure(HttpsParameters params) {
-              SSLParameters p = sslContext.getDefaultSSLParameters();
-              p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-              p.setWantClientAuth(true);
-              params.setSSLParameters(p);
-            }
-          });
-      server.createContext("/", dispatcher);
-      server.setExecutor(executor);
-      server.start();
-      boundPort = server.getAddress().getPort();
+      listeners =
+          new Listeners(
+              sslContext,
+              dispatcher,
+              registrations,
+              faults,
+              executor,
+              settings.maxRequestBytes,
+              config.clock());
+      InetAddress address = InetAddress.getByName(settings.bindAddress);
+      boundPort = listeners.https(address, settings.port);
+      if (settings.mqttPort >= 0) {
+        boundMqttPort = listeners.mqtt(address, settings.mqttPort);
+      }
+      if (settings.amqpPort >= 0) {
+        boundAmqpPort = listeners.amqp(address, settings.amqpPort);
+      }
       if (entra != null) {
         entra.bind(authorityHost());
       }
@@ -243,8 +246,10 @@ public final class DpsEmulator implements AutoCloseable {
         adminServer.start();
       }
       LOG.info(
-          "Started DPS emulator host={} idScope={} hubs={} caFile={}",
+          "Started DPS emulator host={} mqttPort={} amqpPort={} idScope={} hubs={} caFile={}",
           hostName(),
+          mqttPort(),
+          amqpPort(),
           idScope,
           config.hubNames(),
           caFile);
@@ -261,9 +266,9 @@ public final class DpsEmulator implements AutoCloseable {
   /** Stops listening and writes the state (when a data directory is set). Idempotent. */
   @Override
   public synchronized void close() {
-    if (server != null) {
-      server.stop(0);
-      server = null;
+    if (listeners != null) {
+      listeners.close();
+      listeners = null;
     }
     if (adminServer != null) {
       adminServer.stop(0);
@@ -313,6 +318,16 @@ public final class DpsEmulator implements AutoCloseable {
     return entra == null ? 0 : entra.tokensIssued();
   }
 
+  /** The bound MQTT port, or -1 if MQTT is off. */
+  public int mqttPort() {
+    return boundMqttPort;
+  }
+
+  /** The bound AMQP port, or -1 if AMQP is off. */
+  public int amqpPort() {
+    return boundAmqpPort;
+  }
+
   /** The port of the loopback admin listener, or -1 if it is disabled. */
   public int adminPort() {
     return adminServer == null ? -1 : adminServer.getAddress().getPort();
@@ -346,6 +361,19 @@ public final class DpsEmulator implements AutoCloseable {
   /** The ID scope. */
   public String idScope() {
     return idScope;
+  }
+
+  /**
+   * The initial twin the device's IoT hub was given at its last assignment: the custom allocation
+   * webhook's {@code initialTwin}, else its enrollment's (no IoT hub is emulated; this is what one
+   * would have received). Empty when the device has no registration or no twin.
+   */
+  public java.util.Optional<JsonNode> initialTwin(String registrationId) {
+    synchronized (state) {
+      Registration r = state.registrations.get(EnrollmentCodec.key(registrationId));
+      return java.util.Optional.ofNullable(r == null ? null : r.initialTwin())
+          .map(JsonNode::deepCopy);
+    }
   }
 
   /** PEM of the CA that signed the server certificate (the certificate clients must trust). */
@@ -615,7 +643,11 @@ public final class DpsEmulator implements AutoCloseable {
     private int serviceOperationsPerMinute;
     private int registrationsPerMinute;
     private int adminPort = -1;
+    private int mqttPort = 0;
+    private int amqpPort = 0;
     private Duration assignmentDelay = Duration.ZERO;
+    private Duration registrationRetryAfter = Duration.ofSeconds(1);
+    private int pollsPerDevicePer10Seconds;
     private Duration webhookTimeout = Duration.ofSeconds(10);
     private int maxRequestBytes = 1024 * 1024;
     private int threads = 16;
@@ -707,6 +739,30 @@ public final class DpsEmulator implements AutoCloseable {
         throw new IllegalArgumentException("port out of range: " + port);
       }
       this.port = port;
+      return this;
+    }
+
+    /**
+     * The MQTT (3.1.1 over TLS) port of the device API; 0 (default) picks a free port, -1 turns
+     * MQTT off. The official device SDKs always connect to 8883.
+     */
+    public Builder mqttPort(int port) {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException("MQTT port out of range: " + port);
+      }
+      this.mqttPort = port;
+      return this;
+    }
+
+    /**
+     * The AMQP (1.0 over TLS) port of the device API; 0 (default) picks a free port, -1 turns AMQP
+     * off. The official device SDKs always connect to 5671.
+     */
+    public Builder amqpPort(int port) {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException("AMQP port out of range: " + port);
+      }
+      this.amqpPort = port;
       return this;
     }
 
@@ -815,6 +871,27 @@ public final class DpsEmulator implements AutoCloseable {
     /** How long a registration stays "assigning" for operation polls; default zero. */
     public Builder assignmentDelay(Duration delay) {
       this.assignmentDelay = Objects.requireNonNull(delay);
+      return this;
+    }
+
+    /**
+     * The {@code Retry-After} of register answers and of "assigning" operation polls, in whole
+     * seconds; default 1 s (a real DPS sends about 3 s; the device SDKs wait at least 2 s anyway).
+     */
+    public Builder registrationRetryAfter(Duration retryAfter) {
+      if (retryAfter.isNegative()) {
+        throw new IllegalArgumentException("negative Retry-After: " + retryAfter);
+      }
+      this.registrationRetryAfter = retryAfter;
+      return this;
+    }
+
+    /**
+     * Operation-status polls allowed per device in any 10 s before 429 with {@code Retry-After}; 0
+     * (default) = unlimited. DPS documents 5.
+     */
+    public Builder pollsPerDevicePer10Seconds(int polls) {
+      this.pollsPerDevicePer10Seconds = Math.max(0, polls);
       return this;
     }
 

@@ -17,6 +17,10 @@ record EmulatorConfig(
     String advertisedHost,
     Set<String> acceptedHosts) {
 
+  EmulatorConfig {
+    InstanceLimits.checkInstance(hubs.size(), verifiedCas.size());
+  }
+
   /** A linked IoT hub and its allocation weight. */
   record LinkedHub(String hostName, int weight) {}
 

@@ -16,6 +16,10 @@ final class EmulatorState {
   final java.util.NavigableMap<String, ObjectNode> enrollments = new java.util.TreeMap<>();
   final java.util.NavigableMap<String, ObjectNode> groups = new java.util.TreeMap<>();
   final Map<String, Registration> registrations = new HashMap<>();
+
+  /** Register operations by id; thread-safe on its own (no monitor needed). */
+  final Operations operations = new Operations();
+
   private volatile Runnable listener = () -> {};
 
   void onChange(Runnable listener) {
@@ -36,6 +40,7 @@ final class EmulatorState {
     groups.values().forEach(v -> g.add(v.deepCopy()));
     ArrayNode r = root.putArray("registrations");
     registrations.values().forEach(v -> r.add(Json.MAPPER.valueToTree(v)));
+    root.set("operations", operations.snapshot());
     return root;
   }
 
@@ -55,5 +60,6 @@ final class EmulatorState {
       Registration reg = Json.MAPPER.treeToValue(n, Registration.class);
       registrations.put(EnrollmentCodec.key(reg.registrationId()), reg);
     }
+    operations.restore(root.path("operations"));
   }
 }

@@ -20,15 +20,29 @@ import java.util.regex.Pattern;
 final class EnrollmentCodec {
   static final String REGISTRATION_ID = "registrationId";
   static final String GROUP_ID = "enrollmentGroupId";
-  private static final Pattern ID = Pattern.compile("^[A-Za-z0-9\\-._:]{0,127}[A-Za-z0-9\\-]$");
+
+  /**
+   * The REST reference: a case-insensitive string of up to 128 alphanumerics and {@code . _ -},
+   * without a special character at the start or the end. {@code :} is also accepted inside an id,
+   * as the device concepts page lists it.
+   */
+  private static final Pattern ID =
+      Pattern.compile("^[A-Za-z0-9](?:[A-Za-z0-9\\-._:]{0,126}[A-Za-z0-9])?$");
+
   private static final List<String> POLICIES = List.of("hashed", "geoLatency", "static", "custom");
 
   private final List<String> linkedHubs;
+  private final List<String> verifiedCas;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  EnrollmentCodec(List<String> linkedHubs, Clock clock) {
+  /**
+   * @param verifiedCas the names of the CA certificates on the instance, which {@code caReferences}
+   *     must name
+   */
+  EnrollmentCodec(List<String> linkedHubs, java.util.Collection<String> verifiedCas, Clock clock) {
     this.linkedHubs = linkedHubs;
+    this.verifiedCas = verifiedCas.stream().sorted().toList();
     this.clock = clock;
   }
 
@@ -39,8 +53,8 @@ final class EnrollmentCodec {
               + what
               + " '"
               + id
-              + "': up to 128 characters of letters, digits and - . _ :, ending with a letter,"
-              + " a digit or -");
+              + "': up to 128 letters, digits and - . _ :, starting and ending with a letter or"
+              + " a digit");
     }
   }
 
@@ -167,6 +181,21 @@ final class EnrollmentCodec {
     return out;
   }
 
+  /** A CA name as given, if the instance has a CA of that name (compared case-insensitively). */
+  private String verifiedCa(String name, String slot) {
+    if (verifiedCas.stream().noneMatch(ca -> ca.equalsIgnoreCase(name))) {
+      throw ApiException.badRequest(
+          "caReferences."
+              + slot
+              + ": no CA certificate named '"
+              + name
+              + "' is verified on this DPS instance (verified: "
+              + verifiedCas
+              + ")");
+    }
+    return name;
+  }
+
   private String linkedHub(String host) {
     for (String hub : linkedHubs) {
       if (hub.equalsIgnoreCase(host)) {
@@ -251,10 +280,10 @@ final class EnrollmentCodec {
             throw ApiException.badRequest("caReferences.primary is required");
           }
           ObjectNode r = ox.putObject("caReferences");
-          r.put("primary", primary);
+          r.put("primary", verifiedCa(primary, "primary"));
           String secondary = Json.text(refs, "secondary");
           if (secondary != null && !secondary.isBlank()) {
-            r.put("secondary", secondary);
+            r.put("secondary", verifiedCa(secondary, "secondary"));
           }
         } else {
           ox.putNull("caReferences");

@@ -75,6 +75,33 @@ public final class Faults {
     return settings.get();
   }
 
+  /**
+   * Applies the faults in force to one request of a device transport (MQTT, AMQP): sleeps the
+   * latency, then returns true when the connection is to be dropped, or throws the injected
+   * failure.
+   */
+  boolean inject() throws InterruptedException {
+    Settings f = settings();
+    if (f.none()) {
+      return false;
+    }
+    if (!f.latency().isZero()) {
+      Thread.sleep(f.latency().toMillis());
+    }
+    if (rollDrop(f)) {
+      return true;
+    }
+    if (rollFailure(f)) {
+      ApiException e =
+          new ApiException(f.failureStatus(), f.failureStatus() * 1000 + 1, "Injected fault");
+      if (f.failureStatus() == 429 || f.failureStatus() == 503) {
+        e.header("Retry-After", "1");
+      }
+      throw e;
+    }
+    return false;
+  }
+
   boolean rollDrop(Settings s) {
     return s.dropShare() > 0 && ThreadLocalRandom.current().nextDouble() < s.dropShare();
   }

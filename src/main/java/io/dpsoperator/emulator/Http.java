@@ -1,32 +1,33 @@
 package io.dpsoperator.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsExchange;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.io.IOException;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 /** Request and response values passed between the dispatcher and the APIs. */
 final class Http {
   private Http() {}
 
+  /**
+   * A request of the HTTPS port: {@code path} is the raw path (for logs), {@code segments} its
+   * percent-decoded parts, {@code peerCertificates} the client chain of the TLS handshake (leaf
+   * first; empty if none).
+   */
   record Request(
       String method,
+      String path,
       List<String> segments,
       Map<String, String> query,
-      Headers headers,
+      HttpHeaders headers,
       byte[] body,
-      HttpExchange exchange) {
+      List<X509Certificate> peerCertificates) {
 
     String header(String name) {
-      return headers.getFirst(name);
+      return headers.get(name);
     }
 
     String host() {
@@ -43,24 +44,6 @@ final class Http {
         return Json.MAPPER.readTree(body);
       } catch (IOException e) {
         throw ApiException.badRequest("The request body is not valid JSON: " + e.getMessage());
-      }
-    }
-
-    /** The client certificate chain presented at the TLS handshake (leaf first); empty if none. */
-    List<X509Certificate> peerCertificates() {
-      if (!(exchange instanceof HttpsExchange https) || https.getSSLSession() == null) {
-        return List.of();
-      }
-      try {
-        List<X509Certificate> chain = new ArrayList<>();
-        for (Certificate c : https.getSSLSession().getPeerCertificates()) {
-          if (c instanceof X509Certificate x) {
-            chain.add(x);
-          }
-        }
-        return chain;
-      } catch (SSLPeerUnverifiedException e) {
-        return List.of();
       }
     }
   }

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * A device registration record. {@code enrollmentGroupId}, {@code hubHistory} and {@code
- * attestationResult} are internal (group query, reprovisioning, device result blocks).
+ * attestationResult} are internal (group query, reprovisioning, device result blocks); {@code
+ * initialTwin} is the twin the device's IoT hub would have been given (no hub is emulated).
  */
 record Registration(
     String registrationId,
@@ -22,7 +23,14 @@ record Registration(
     JsonNode payload,
     String enrollmentGroupId,
     List<String> hubHistory,
-    ObjectNode attestationResult) {
+    ObjectNode attestationResult,
+    JsonNode initialTwin) {
+
+  Registration {
+    // A restored record reads JSON null as a NullNode: absent is null, one way only.
+    payload = payload == null || payload.isNull() ? null : payload;
+    initialTwin = initialTwin == null || initialTwin.isNull() ? null : initialTwin;
+  }
 
   /** The {@code DeviceRegistrationState} of the service API. */
   ObjectNode toServiceJson() {

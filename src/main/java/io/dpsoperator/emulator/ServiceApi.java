@@ -48,18 +48,19 @@ final class ServiceApi {
     this.entra = entra;
   }
 
+  /** Whether the path is the service API's; paths are matched case-insensitively, as DPS does. */
   static boolean handles(List<String> segments) {
     return !segments.isEmpty()
-        && (segments.get(0).equals("enrollments")
-            || segments.get(0).equals("enrollmentGroups")
-            || segments.get(0).equals("registrations"));
+        && (segments.get(0).equalsIgnoreCase("enrollments")
+            || segments.get(0).equalsIgnoreCase("enrollmentGroups")
+            || segments.get(0).equalsIgnoreCase("registrations"));
   }
 
   Response handle(Request r) {
     List<String> s = r.segments();
     String root = s.get(0);
     String m = r.method();
-    if (root.equals("registrations")) {
+    if (root.equalsIgnoreCase("registrations")) {
       if (s.size() == 2 && m.equals("GET")) {
         authorize(r, EmulatorRight.REGISTRATION_STATUS_READ);
         return getRegistration(s.get(1));
@@ -68,13 +69,13 @@ final class ServiceApi {
         authorize(r, EmulatorRight.REGISTRATION_STATUS_WRITE);
         return deleteRegistration(s.get(1), r.header("If-Match"));
       }
-      if (s.size() == 3 && s.get(2).equals("query") && m.equals("POST")) {
+      if (s.size() == 3 && s.get(2).equalsIgnoreCase("query") && m.equals("POST")) {
         authorize(r, EmulatorRight.REGISTRATION_STATUS_READ);
         return queryRegistrations(r, s.get(1));
       }
       throw notAllowed(r, s.size() <= 3);
     }
-    boolean group = root.equals("enrollmentGroups");
+    boolean group = root.equalsIgnoreCase("enrollmentGroups");
     if (s.size() == 1) {
       if (m.equals("POST")) {
         authorize(r, EmulatorRight.ENROLLMENT_WRITE);
@@ -82,7 +83,7 @@ final class ServiceApi {
       }
       throw notAllowed(r, true);
     }
-    if (s.size() == 2 && s.get(1).equals("query") && m.equals("POST")) {
+    if (s.size() == 2 && s.get(1).equalsIgnoreCase("query") && m.equals("POST")) {
       authorize(r, EmulatorRight.ENROLLMENT_READ);
       return query(group, r);
     }
@@ -104,7 +105,7 @@ final class ServiceApi {
         default -> throw notAllowed(r, true);
       }
     }
-    if (s.size() == 3 && s.get(2).equals("attestationmechanism")) {
+    if (s.size() == 3 && s.get(2).equalsIgnoreCase("attestationmechanism")) {
       if (!m.equals("POST")) {
         throw notAllowed(r, true);
       }
@@ -273,7 +274,11 @@ final class ServiceApi {
       throw ApiException.preconditionFailed(
           "If-Match " + ifMatch + " given, but '" + id + "' does not exist");
     }
+    InstanceLimits.checkRecordSize(body, id);
     ObjectNode record = codec.normalize(group, id, body, existing);
+    if (group) {
+      InstanceLimits.checkGroupQuota(state.groups, key(id), record);
+    }
     map(group).put(key(id), record);
     state.changed();
     LOG.info(

@@ -50,7 +50,7 @@ public final class ServiceRequestCounts {
       default ->
           segments.size() == 1
               ? Kind.BULK
-              : last.equals("query") ? Kind.QUERY : Kind.READ; // attestationmechanism
+              : last.equalsIgnoreCase("query") ? Kind.QUERY : Kind.READ; // attestationmechanism
     };
   }
 

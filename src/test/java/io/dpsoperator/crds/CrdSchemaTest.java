@@ -93,9 +93,10 @@ class CrdSchemaTest {
     Map<String, Object> spec = property(Crds.schema(Crds.forKind(IE)), "spec");
     Pattern registrationId =
         Pattern.compile((String) property(spec, "registrationId").get("pattern"));
-    assertThat(List.of("thermostat-01", "A.b_c:d-", "x", "0"))
+    assertThat(List.of("thermostat-01", "A.b_c:d-9", "x", "0"))
         .allMatch(s -> registrationId.matcher(s).matches());
-    assertThat(List.of("ends.", "ends_", "has space", "slash/no", ""))
+    assertThat(
+            List.of("ends.", "ends_", "ends-", "-starts", ".starts", "has space", "slash/no", ""))
         .noneMatch(s -> registrationId.matcher(s).matches());
     Pattern deviceId = Pattern.compile((String) property(spec, "deviceId").get("pattern"));
     assertThat(List.of("thermostat-01", "dev(1)@site$a", "it's+%#*?!,:="))

@@ -133,6 +133,13 @@ class DeviceApiTest {
         .isEqualTo("assigned");
   }
 
+  /** The final poll of a device that matches no enrollment. */
+  static void assertNoEnrollment(Resp poll) {
+    assertThat(poll.status()).as(poll.toString()).isEqualTo(200);
+    assertThat(poll.json().get("status").asText()).isEqualTo("failed");
+    assertThat(poll.json().at("/registrationState/errorCode").asInt()).isEqualTo(404201);
+  }
+
   @Test
   void badDeviceCredentialsGive401() {
     put("/enrollments/sym-dev-bad", Map.of("attestation", Map.of("type", "symmetricKey")));
@@ -140,7 +147,8 @@ class DeviceApiTest {
     String otherKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
     assertThat(client.register("sym-dev-bad", otherKey, null).status()).isEqualTo(401);
     assertThat(client.register("sym-dev-bad", null, null).status()).isEqualTo(401);
-    assertThat(client.register("nobody-enrolled", otherKey, null).status()).isEqualTo(401);
+    // No enrollment at all: the registration fails with 404201 (see NoEnrollmentTest).
+    assertNoEnrollment(client.registerAndWait("nobody-enrolled", otherKey, null));
     long past = Instant.now().minusSeconds(10).getEpochSecond();
     assertThat(
             client
@@ -226,11 +234,8 @@ class DeviceApiTest {
             "grp-member-2", Sas.deriveDeviceKey(secondary, "grp-member-2"), null);
     assertThat(b.json().get("status").asText()).isEqualTo("assigned");
     // a key derived for another id does not work
-    assertThat(
-            client
-                .register("grp-member-3", Sas.deriveDeviceKey(primary, "grp-member-1"), null)
-                .status())
-        .isEqualTo(401);
+    assertNoEnrollment(
+        client.registerAndWait("grp-member-3", Sas.deriveDeviceKey(primary, "grp-member-1"), null));
 
     Resp q =
         client.service(
@@ -288,11 +293,8 @@ class DeviceApiTest {
         .isEqualTo(204);
     assertThat(client.service("POST", "/registrations/sym-group-del/query", "{}").json().size())
         .isEqualTo(1);
-    assertThat(
-            client
-                .register("del-member", Sas.deriveDeviceKey(primary, "del-member"), null)
-                .status())
-        .isEqualTo(401);
+    assertNoEnrollment(
+        client.registerAndWait("del-member", Sas.deriveDeviceKey(primary, "del-member"), null));
   }
 
   @Test
@@ -452,18 +454,14 @@ class DeviceApiTest {
         .isEqualTo("x509-grp-dev");
     // without the intermediate the chain does not reach the root
     CertificateAuthority.IssuedCertificate leaf2 = intermediate.issueLeaf("x509-grp-dev2");
-    assertThat(
-            TestClient.withClientCertificate(dps, leaf2, false)
-                .register("x509-grp-dev2", null, null)
-                .status())
-        .isEqualTo(401);
+    assertNoEnrollment(
+        TestClient.withClientCertificate(dps, leaf2, false)
+            .registerAndWait("x509-grp-dev2", null, null));
     // a certificate from an unknown CA
     CertificateAuthority stranger = CertificateAuthority.createRoot("stranger");
-    assertThat(
-            TestClient.withClientCertificate(dps, stranger.issueLeaf("x509-stranger"), true)
-                .register("x509-stranger", null, null)
-                .status())
-        .isEqualTo(401);
+    assertNoEnrollment(
+        TestClient.withClientCertificate(dps, stranger.issueLeaf("x509-stranger"), true)
+            .registerAndWait("x509-stranger", null, null));
   }
 
   @Test
@@ -645,7 +643,7 @@ class DeviceApiTest {
                 .asText())
         .isEqualTo("assigned");
     assertThat(
-            DeviceApi.payload(TestClient.JSON.createObjectNode().put("payload", "{\"a\":1}"))
+            Registrations.payload(TestClient.JSON.createObjectNode().put("payload", "{\"a\":1}"))
                 .get("a")
                 .asInt())
         .isEqualTo(1);

@@ -19,6 +19,8 @@ class EmulatorCommandTest {
     assertThat(out.toString())
         .contains(
             "--port",
+            "--mqtt-port",
+            "--amqp-port",
             "--bind",
             "--id-scope",
             "--hub",
@@ -30,6 +32,8 @@ class EmulatorCommandTest {
             "--data-dir",
             "--service-ops-per-minute",
             "--registrations-per-minute",
+            "--registration-retry-after",
+            "--device-polls-per-10s",
             "--fault-status",
             "--fault-rate",
             "--fault-latency",

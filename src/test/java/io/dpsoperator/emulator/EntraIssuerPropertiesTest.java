@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.Headers;
 import io.dpsoperator.dps.FakeTime;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -77,9 +77,10 @@ class EntraIssuerPropertiesTest {
         issuer.handle(
             new Http.Request(
                 "POST",
+                "/" + TENANT + "/oauth2/v2.0/token",
                 List.of(TENANT, "oauth2", "v2.0", "token"),
                 Map.of(),
-                new Headers(),
+                new DefaultHttpHeaders(),
                 form.getBytes(StandardCharsets.UTF_8),
                 null));
     assertThat(r.status()).isEqualTo(200);

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Test;
  */
 class OfficialSdkCompatibilityTest {
 
-  private static ProvisioningDeviceClientRegistrationResult register(
+  static ProvisioningDeviceClientRegistrationResult register(
       DpsEmulator dps, SecurityProvider security, String payload) throws Exception {
     ProvisioningDeviceClient client =
         ProvisioningDeviceClient.create(
@@ -71,7 +71,7 @@ class OfficialSdkCompatibilityTest {
     }
   }
 
-  private static SecurityProvider symmetricKey(DpsEmulator dps, String key, String registrationId) {
+  static SecurityProvider symmetricKey(DpsEmulator dps, String key, String registrationId) {
     SSLContext ssl = dps.clientSslContext();
     return new SecurityProviderSymmetricKey(key.getBytes(), registrationId) {
       @Override
@@ -81,8 +81,7 @@ class OfficialSdkCompatibilityTest {
     };
   }
 
-  private static SecurityProvider x509(
-      DpsEmulator dps, CertificateAuthority.IssuedCertificate device) {
+  static SecurityProvider x509(DpsEmulator dps, CertificateAuthority.IssuedCertificate device) {
     List<X509Certificate> intermediates =
         device.issuerChain().subList(0, Math.max(0, device.issuerChain().size() - 1));
     return new SecurityProviderX509() {

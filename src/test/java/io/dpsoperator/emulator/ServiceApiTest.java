@@ -205,10 +205,14 @@ class ServiceApiTest {
             client
                 .service(
                     "PUT",
-                    "/enrollments/ok.id:1-",
+                    "/enrollments/ok.id:1",
                     Map.of("attestation", Map.of("type", "symmetricKey")))
                 .status())
         .isEqualTo(200);
+    // The REST reference: no special character at the start or the end (see
+    // RegistrationIdPropertiesTest).
+    assertThat(client.service("PUT", "/enrollments/ok.id:1-", symmetric("ok.id:1-")).status())
+        .isEqualTo(400);
     assertThat(client.service("PUT", "/enrollments/path-id", symmetric("other-id")).status())
         .isEqualTo(400);
     assertThat(

@@ -31,11 +31,11 @@ public class EnrollmentGroupSpec extends DpsRecordSpec {
 
   /**
    * The enrollment group id (defaults to metadata.name). At most 128 characters: letters, digits
-   * and - . _ :, ending with a letter, digit or -. Immutable.
+   * and - . _ :, starting and ending with a letter or digit. Immutable.
    */
   @JsonPropertyDescription(
-      "The enrollment group id (defaults to metadata.name). At most 128 characters: letters, digits and - . _ :, ending with a letter, digit or -. Immutable.")
-  @Pattern("^[A-Za-z0-9\\-._:]*[A-Za-z0-9\\-]$")
+      "The enrollment group id (defaults to metadata.name). At most 128 characters: letters, digits and - . _ :, starting and ending with a letter or digit. Immutable.")
+  @Pattern("^[A-Za-z0-9]([A-Za-z0-9\\-._:]*[A-Za-z0-9])?$")
   @Size(min = 1, max = 128)
   private String enrollmentGroupId;
 

@@ -32,11 +32,11 @@ public class IndividualEnrollmentSpec extends DpsRecordSpec {
 
   /**
    * The registration id (defaults to metadata.name). Case-insensitive, at most 128 characters:
-   * letters, digits and - . _ :, ending with a letter, digit or -. Immutable.
+   * letters, digits and - . _ :, starting and ending with a letter or digit. Immutable.
    */
   @JsonPropertyDescription(
-      "The registration id (defaults to metadata.name). Case-insensitive, at most 128 characters: letters, digits and - . _ :, ending with a letter, digit or -. Immutable.")
-  @Pattern("^[A-Za-z0-9\\-._:]*[A-Za-z0-9\\-]$")
+      "The registration id (defaults to metadata.name). Case-insensitive, at most 128 characters: letters, digits and - . _ :, starting and ending with a letter or digit. Immutable.")
+  @Pattern("^[A-Za-z0-9]([A-Za-z0-9\\-._:]*[A-Za-z0-9])?$")
   @Size(min = 1, max = 128)
   private String registrationId;
 
