@@ -1,5 +1,6 @@
 package io.dpsoperator.demo;
 
+import io.dpsoperator.api.v1alpha1.ClusterDpsConnection;
 import io.dpsoperator.api.v1alpha1.DpsConnection;
 import io.dpsoperator.api.v1alpha1.EnrollmentGroup;
 import io.dpsoperator.api.v1alpha1.IndividualEnrollment;
@@ -49,6 +50,7 @@ public final class Demo implements AutoCloseable {
   private final CertManagerStandIn certificates = new CertManagerStandIn();
   private final StatusTable table;
   private DpsEmulator emulator;
+  private DemoWorkloadIdentity workloadIdentity;
   private EmbeddedKubernetes kubernetes;
   private KubernetesClient kube;
 
@@ -119,6 +121,19 @@ public final class Demo implements AutoCloseable {
                 name -> builder.verifiedCa(name, certificates.verifiedCa(name).certificatePem()));
       }
     }
+    // A ClusterDpsConnection with workload identity: the emulator is also the Entra ID tenant,
+    // and the demo plays the cluster's token issuer and the webhook's token file.
+    if (!samples.ofKind("ClusterDpsConnection").isEmpty()) {
+      try {
+        Path tokens = Files.createTempDirectory("dps-operator-demo-wi");
+        tokens.toFile().deleteOnExit();
+        workloadIdentity = new DemoWorkloadIdentity(OPERATOR_NAMESPACE, "dps-operator", tokens);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("Could not make the demo's token directory", e);
+      }
+      workloadIdentity.configure(builder);
+      workloadIdentity.writeToken(Instant.now(), Duration.ofHours(24)).toFile().deleteOnExit();
+    }
     DpsEmulator started = builder.build();
     started.start();
     return started;
@@ -184,12 +199,75 @@ public final class Demo implements AutoCloseable {
             kube.resources(DpsConnection.class).inNamespace(ns).resource(connection).create();
           }
         }
+        case "ClusterDpsConnection" -> {
+          // The emulator in place of the sample's DPS, the demo's app in place of its identity;
+          // the namespaces of its users get the labels its selector asks for.
+          ClusterDpsConnection connection = ser.convertValue(o, ClusterDpsConnection.class);
+          if (connection.getSpec().getAuth().getWorkloadIdentity() != null) {
+            connection.getSpec().setHost(emulator.hostName());
+            connection.getSpec().setIdScope(emulator.idScope());
+            connection.getSpec().setDeviceEndpoint(emulator.deviceEndpoint());
+            connection
+                .getSpec()
+                .getAuth()
+                .getWorkloadIdentity()
+                .setClientId(DemoWorkloadIdentity.CLIENT_ID);
+            connection
+                .getSpec()
+                .getAuth()
+                .getWorkloadIdentity()
+                .setTenantId(DemoWorkloadIdentity.TENANT);
+            kube.resources(ClusterDpsConnection.class).resource(connection).create();
+            labelUsers(samples, connection);
+            options
+                .out()
+                .printf(
+                    "Connected ClusterDpsConnection %s with workload identity (the emulator is the"
+                        + " Entra ID tenant)%n",
+                    connection.getMetadata().getName());
+          }
+        }
         default ->
             options
                 .out()
                 .printf(
                     "Skipped %s %s (not used by the demo)%n",
                     o.getKind(), o.getMetadata().getName());
+      }
+    }
+  }
+
+  /** Labels the namespaces of a cluster connection's users as its namespace selector asks. */
+  private void labelUsers(Samples samples, ClusterDpsConnection connection) {
+    var selector = connection.getSpec().getNamespaceSelector();
+    Map<String, String> labels =
+        selector == null || selector.getMatchLabels() == null
+            ? Map.of()
+            : selector.getMatchLabels();
+    for (String kind : List.of("IndividualEnrollment", "EnrollmentGroup")) {
+      for (GenericKubernetesResource r : samples.ofKind(kind)) {
+        boolean user =
+            Samples.string(r, "spec.connectionRef.kind")
+                    .filter("ClusterDpsConnection"::equals)
+                    .isPresent()
+                && Samples.string(r, "spec.connectionRef.name")
+                    .filter(connection.getMetadata().getName()::equals)
+                    .isPresent();
+        if (user && !labels.isEmpty()) {
+          kube.namespaces()
+              .withName(Samples.namespaceOf(r))
+              .edit(
+                  n -> {
+                    Map<String, String> merged =
+                        new LinkedHashMap<>(
+                            n.getMetadata().getLabels() == null
+                                ? Map.of()
+                                : n.getMetadata().getLabels());
+                    merged.putAll(labels);
+                    n.getMetadata().setLabels(merged);
+                    return n;
+                  });
+        }
       }
     }
   }
@@ -202,6 +280,10 @@ public final class Demo implements AutoCloseable {
     env.put("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", "2s");
     env.put("DPS_OPERATOR_ID_SCOPE", emulator.idScope());
     env.put("DPS_OPERATOR_DEVICE_ENDPOINT", emulator.deviceEndpoint());
+    if (workloadIdentity != null) {
+      // What the Azure workload identity webhook injects into the operator's pod.
+      env.putAll(workloadIdentity.environment(emulator));
+    }
     return DpsOperator.start(
         OperatorConfig.fromEnv(env),
         new DpsOperator.Wiring(

@@ -23,11 +23,11 @@ import java.util.Map;
  * file and the {@code AZURE_*} environment). The emulator is told to trust this issuer for one app
  * with the Data Contributor role, so that a connection with workload identity syncs offline.
  */
-final class DemoWorkloadIdentity {
-  static final String TENANT = "00000000-0000-4000-8000-00000000de30";
-  static final String CLIENT_ID = "00000000-0000-4000-8000-00000000c11e";
-  static final String ISSUER = "https://oidc.demo.invalid/cluster";
-  static final String AUDIENCE = "api://AzureADTokenExchange";
+public final class DemoWorkloadIdentity {
+  public static final String TENANT = "00000000-0000-4000-8000-00000000de30";
+  public static final String CLIENT_ID = "00000000-0000-4000-8000-00000000c11e";
+  public static final String ISSUER = "https://oidc.demo.invalid/cluster";
+  public static final String AUDIENCE = "api://AzureADTokenExchange";
 
   private final String subject;
   private final Path tokenFile;
@@ -38,7 +38,7 @@ final class DemoWorkloadIdentity {
    * @param serviceAccount the operator's ServiceAccount
    * @param directory where the token file is written, as the kubelet would mount it
    */
-  DemoWorkloadIdentity(String namespace, String serviceAccount, Path directory) {
+  public DemoWorkloadIdentity(String namespace, String serviceAccount, Path directory) {
     this.subject = "system:serviceaccount:" + namespace + ":" + serviceAccount;
     this.tokenFile = directory.resolve("azure-identity-token");
     try {
@@ -50,8 +50,13 @@ final class DemoWorkloadIdentity {
     }
   }
 
+  /** The subject of the tokens: the operator's ServiceAccount. */
+  public String subject() {
+    return subject;
+  }
+
   /** Configures the emulator as the Entra ID tenant that trusts this issuer's tokens. */
-  DpsEmulator.Builder configure(DpsEmulator.Builder emulator) {
+  public DpsEmulator.Builder configure(DpsEmulator.Builder emulator) {
     return emulator
         .entraTenant(TENANT)
         .federatedIssuerKey(ISSUER, signer.getPublic())
@@ -60,7 +65,7 @@ final class DemoWorkloadIdentity {
   }
 
   /** Writes a fresh service account token valid for {@code lifetime}, replacing the file. */
-  Path writeToken(Instant now, Duration lifetime) {
+  public Path writeToken(Instant now, Duration lifetime) {
     String header = "{\"alg\":\"RS256\",\"kid\":\"demo\",\"typ\":\"JWT\"}";
     String claims =
         "{\"aud\":[\""
@@ -99,7 +104,7 @@ final class DemoWorkloadIdentity {
   }
 
   /** The environment the workload identity webhook injects into the operator's pod. */
-  Map<String, String> environment(DpsEmulator started) {
+  public Map<String, String> environment(DpsEmulator started) {
     return Map.of(
         "AZURE_CLIENT_ID",
         CLIENT_ID,

@@ -7,7 +7,13 @@ import io.dpsoperator.dps.DpsClientConfig;
 import io.dpsoperator.dps.DpsClients;
 import io.dpsoperator.dps.DpsRateLimiter;
 import io.dpsoperator.dps.auth.ConnectionString;
+import io.dpsoperator.dps.auth.DpsCredential;
+import io.dpsoperator.operator.connections.WorkloadIdentities;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -50,6 +56,7 @@ public final class DpsClientFactory implements Function<String, DpsClient> {
   private final Optional<String> extraCaPem;
   private final MeterRegistry meters;
   private final DpsCircuitBreaker.Settings breakerSettings;
+  private final WorkloadIdentities identities;
   private final Map<String, DpsRateLimiter> limiters = new ConcurrentHashMap<>();
   private final Map<String, DpsCircuitBreaker> breakers = new ConcurrentHashMap<>();
 
@@ -65,6 +72,12 @@ public final class DpsClientFactory implements Function<String, DpsClient> {
     this.config = config;
     this.extraCaPem = extraCaPem;
     this.meters = meters;
+    this.identities =
+        new WorkloadIdentities(
+            config.workloadIdentityEnv(),
+            this::operatorCaPem,
+            config.requestTimeout(),
+            config.connectTimeout());
     this.breakerSettings =
         new DpsCircuitBreaker.Settings(
             FAILURE_THRESHOLD, OPEN_INTERVAL, Math.max(1, reconcileThreads / 2), SLOT_WAIT);
@@ -90,12 +103,17 @@ public final class DpsClientFactory implements Function<String, DpsClient> {
    * @param limiterKey the connection the limiter belongs to; a changed rate makes a new limiter
    */
   public DpsClient create(
-      ConnectionString connectionString,
+      String host,
+      DpsCredential credential,
       String limiterKey,
       int operationsPerMinute,
       Optional<String> caBundlePem) {
     DpsClientConfig.Builder b =
-        base(connectionString)
+        DpsClientConfig.builder(host, credential)
+            .requestTimeout(config.requestTimeout())
+            .connectTimeout(config.connectTimeout())
+            .maxRetries(CLIENT_RETRIES)
+            .rateLimitTimeout(RATE_LIMIT_WAIT)
             .rateLimiter(
                 limiters.computeIfAbsent(
                     limiterKey + "@" + operationsPerMinute,
@@ -112,20 +130,35 @@ public final class DpsClientFactory implements Function<String, DpsClient> {
     }
     DpsClientConfig clientConfig = b.build();
     return new CircuitBreakingDpsClient(
-        DpsClients.create(clientConfig, meters), breakerFor(connectionString.hostName()));
+        DpsClients.create(clientConfig, meters), breakerFor(clientConfig.hostName()));
+  }
+
+  /** Makes (and shares) the workload identity credentials of connection objects. */
+  public WorkloadIdentities workloadIdentities() {
+    return identities;
+  }
+
+  /** The operator-wide extra trust as PEM text: the CA bundle file and the wired PEM. */
+  private Optional<String> operatorCaPem() {
+    StringBuilder pem = new StringBuilder();
+    config
+        .caBundleFile()
+        .ifPresent(
+            f -> {
+              try {
+                pem.append(Files.readString(Path.of(f), StandardCharsets.US_ASCII)).append('\n');
+              } catch (IOException e) {
+                throw new UncheckedIOException(
+                    "Could not read the CA bundle " + f + ": " + e.getMessage(), e);
+              }
+            });
+    extraCaPem.ifPresent(pem::append);
+    return pem.isEmpty() ? Optional.empty() : Optional.of(pem.toString());
   }
 
   /** Forgets the limiters of a connection that is gone. */
   public void forgetLimiters(String limiterKey) {
     limiters.keySet().removeIf(k -> k.startsWith(limiterKey + "@"));
-  }
-
-  private DpsClientConfig.Builder base(ConnectionString parsed) {
-    return DpsClientConfig.builder(parsed)
-        .requestTimeout(config.requestTimeout())
-        .connectTimeout(config.connectTimeout())
-        .maxRetries(CLIENT_RETRIES)
-        .rateLimitTimeout(RATE_LIMIT_WAIT);
   }
 
   private void operatorTrust(DpsClientConfig.Builder b) {

@@ -2,11 +2,12 @@ package io.dpsoperator.operator;
 
 import io.dpsoperator.api.v1alpha1.ConnectionSecretRef;
 import io.dpsoperator.dps.DpsClient;
-import io.dpsoperator.dps.auth.ConnectionString;
+import io.dpsoperator.operator.connections.ConnectionCredentials;
 import io.dpsoperator.operator.connections.ConnectionKey;
 import io.dpsoperator.operator.connections.ConnectionRegistry;
 import io.dpsoperator.operator.connections.ConnectionResolver;
 import io.dpsoperator.operator.connections.NamespaceLabels;
+import io.dpsoperator.operator.connections.WorkloadIdentities;
 import io.dpsoperator.operator.secrets.ObjectRef;
 import io.dpsoperator.operator.sync.Material;
 import io.dpsoperator.operator.sync.SyncFailure;
@@ -75,21 +76,15 @@ public class DpsConnections implements AutoCloseable {
    */
   public DpsClient clientForConnection(
       ConnectionKey key,
-      ConnectionString connectionString,
+      ConnectionCredentials.Credential credential,
       int operationsPerMinute,
       Optional<String> caBundlePem) {
-    if (!(factory instanceof DpsClientFactory clients)) {
-      throw new IllegalStateException("Connection objects need a DpsClientFactory");
-    }
+    DpsClientFactory clients = clientFactory();
     String fingerprint =
         sha256(
-            connectionString.hostName()
+            credential.host()
                 + "\n"
-                + connectionString.sharedAccessKeyName()
-                + "\n"
-                + connectionString.sharedAccessKey()
-                + "\n"
-                + connectionString.sharedAccessSignature()
+                + credential.fingerprint()
                 + "\n"
                 + operationsPerMinute
                 + "\n"
@@ -99,13 +94,30 @@ public class DpsConnections implements AutoCloseable {
       return current.client();
     }
     DpsClient client =
-        clients.create(connectionString, key.toString(), operationsPerMinute, caBundlePem);
+        clients.create(
+            credential.host(),
+            credential.credential(),
+            key.toString(),
+            operationsPerMinute,
+            caBundlePem);
     ObjectClient previous = objectClients.put(key, new ObjectClient(fingerprint, client));
     if (previous != null) {
       retireListeners.forEach(l -> l.accept(previous.client()));
       previous.client().close();
     }
     return client;
+  }
+
+  /** Makes the workload identity credentials of connection objects. */
+  public WorkloadIdentities workloadIdentities() {
+    return clientFactory().workloadIdentities();
+  }
+
+  private DpsClientFactory clientFactory() {
+    if (!(factory instanceof DpsClientFactory clients)) {
+      throw new IllegalStateException("Connection objects need a DpsClientFactory");
+    }
+    return clients;
   }
 
   /** Closes the client of a connection object that is gone. */

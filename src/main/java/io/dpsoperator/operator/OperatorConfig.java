@@ -37,7 +37,20 @@ public record OperatorConfig(
     int queryPageSize,
     Duration registrationStateInterval,
     String controllerClass,
-    Duration connectionCheckInterval) {
+    Duration connectionCheckInterval,
+    Map<String, String> workloadIdentityEnv) {
+
+  /**
+   * The variables the Azure workload identity webhook injects into the operator's pod ({@code
+   * AZURE_CLIENT_ID}, {@code AZURE_TENANT_ID}, {@code AZURE_FEDERATED_TOKEN_FILE}, {@code
+   * AZURE_AUTHORITY_HOST}): not operator settings, but read with them so that tests can pass them.
+   */
+  public static final List<String> WORKLOAD_IDENTITY_ENV =
+      List.of(
+          "AZURE_CLIENT_ID",
+          "AZURE_TENANT_ID",
+          "AZURE_FEDERATED_TOKEN_FILE",
+          "AZURE_AUTHORITY_HOST");
 
   /** One configuration key. */
   public record Setting(String key, String defaultValue, String description) {}
@@ -165,7 +178,19 @@ public record OperatorConfig(
         positiveInt("DPS_OPERATOR_QUERY_PAGE_SIZE", v),
         duration("DPS_OPERATOR_REGISTRATION_STATE_INTERVAL", v),
         controllerClass(v.get("DPS_OPERATOR_CONTROLLER_CLASS")),
-        duration("DPS_OPERATOR_CONNECTION_CHECK_INTERVAL", v));
+        duration("DPS_OPERATOR_CONNECTION_CHECK_INTERVAL", v),
+        workloadIdentityEnv(env));
+  }
+
+  private static Map<String, String> workloadIdentityEnv(Map<String, String> env) {
+    Map<String, String> wi = new LinkedHashMap<>();
+    for (String key : WORKLOAD_IDENTITY_ENV) {
+      String value = env.get(key);
+      if (value != null && !value.isBlank()) {
+        wi.put(key, value.trim());
+      }
+    }
+    return Map.copyOf(wi);
   }
 
   /** The configuration with every default. */

@@ -53,6 +53,8 @@ class DemoTest {
         .contains("(symmetric key)")
         .contains("(key derived from the group key)")
         .contains("(X.509 mutual TLS)")
+        // One enrollment is synced through a ClusterDpsConnection with workload identity.
+        .contains("Connected ClusterDpsConnection fleet-dps with workload identity")
         .doesNotContain("not Ready")
         .doesNotContain("Exception");
     // The summary never prints key material from the samples.

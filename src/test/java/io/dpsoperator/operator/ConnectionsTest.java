@@ -59,7 +59,14 @@ class ConnectionsTest {
                 // Checks come from changes, never from the interval, during a test.
                 "DPS_OPERATOR_CONNECTION_CHECK_INTERVAL", "1h",
                 // The operator-wide limit must not be what limits a connection.
-                "DPS_OPERATOR_RATE_LIMIT_PER_MINUTE", "3"),
+                "DPS_OPERATOR_RATE_LIMIT_PER_MINUTE", "3",
+                // The webhook's variable names a token file the kubelet has not written.
+                "AZURE_FEDERATED_TOKEN_FILE",
+                    java.nio.file.Path.of(
+                            System.getProperty("java.io.tmpdir"),
+                            "no-token-" + java.util.UUID.randomUUID(),
+                            "azure-identity-token")
+                        .toString()),
             b ->
                 b.policy(
                         DpsEmulator.DEFAULT_POLICY,
@@ -322,7 +329,7 @@ class ConnectionsTest {
     awaitConnection(cases.get(3), "False", Reasons.UNREACHABLE);
     awaitConnection(cases.get(4), "False", Reasons.HOST_MISMATCH);
     awaitConnection(cases.get(5), "False", Reasons.INVALID_SPEC);
-    awaitConnection(cases.get(6), "False", Reasons.AUTHENTICATION_UNAVAILABLE);
+    awaitConnection(cases.get(6), "False", Reasons.FEDERATED_TOKEN_UNAVAILABLE);
     assertThat(ready(cases.get(5)).orElseThrow().getMessage())
         .contains("sasSecretRef")
         .contains("workloadIdentity");
@@ -355,7 +362,7 @@ class ConnectionsTest {
                     .andThen(s -> s.setConnectionSecretRef(secretRef("owner")))));
     env.awaitReady(onWi, "False", Reasons.CONNECTION_NOT_READY);
     assertThat(env.ready(onWi).orElseThrow().getMessage())
-        .contains(Reasons.AUTHENTICATION_UNAVAILABLE);
+        .contains(Reasons.FEDERATED_TOKEN_UNAVAILABLE);
     env.awaitReady(onMissing, "False", Reasons.CONNECTION_NOT_FOUND);
     env.awaitReady(withBothRefs, "False", Reasons.INVALID_SPEC);
     assertThat(env.ready(withBothRefs).orElseThrow().getMessage())

@@ -68,6 +68,14 @@ public final class OperatorTestEnvironment implements AutoCloseable {
   private OperatorTestEnvironment(
       Map<String, String> settings, java.util.function.Consumer<DpsEmulator.Builder> emulatorSetup)
       throws Exception {
+    this(settings, emulatorSetup, e -> Map.of());
+  }
+
+  private OperatorTestEnvironment(
+      Map<String, String> settings,
+      java.util.function.Consumer<DpsEmulator.Builder> emulatorSetup,
+      java.util.function.Function<DpsEmulator, Map<String, String>> emulatorEnv)
+      throws Exception {
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     server =
         new KubernetesMockServer(
@@ -132,6 +140,7 @@ public final class OperatorTestEnvironment implements AutoCloseable {
     env.put("DPS_OPERATOR_ID_SCOPE", emulator.idScope());
     env.put("DPS_OPERATOR_DEVICE_ENDPOINT", emulator.deviceEndpoint());
     env.putAll(settings);
+    env.putAll(emulatorEnv.apply(emulator));
     meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     config = OperatorConfig.fromEnv(env);
     wiring =
@@ -172,6 +181,18 @@ public final class OperatorTestEnvironment implements AutoCloseable {
       Map<String, String> settings, java.util.function.Consumer<DpsEmulator.Builder> emulatorSetup)
       throws Exception {
     return new OperatorTestEnvironment(settings, emulatorSetup);
+  }
+
+  /**
+   * With the emulator set up by the test, and environment that depends on the started emulator
+   * (e.g. the {@code AZURE_AUTHORITY_HOST} of its Entra ID token issuer).
+   */
+  public static OperatorTestEnvironment start(
+      Map<String, String> settings,
+      java.util.function.Consumer<DpsEmulator.Builder> emulatorSetup,
+      java.util.function.Function<DpsEmulator, Map<String, String>> emulatorEnv)
+      throws Exception {
+    return new OperatorTestEnvironment(settings, emulatorSetup, emulatorEnv);
   }
 
   /**

@@ -2,8 +2,11 @@ package io.dpsoperator.operator.connections;
 
 import io.dpsoperator.api.v1alpha1.ConnectionSecretRef;
 import io.dpsoperator.api.v1alpha1.DpsConnectionAuth;
+import io.dpsoperator.api.v1alpha1.DpsConnectionSpec;
 import io.dpsoperator.api.v1alpha1.WorkloadIdentityAuth;
 import io.dpsoperator.dps.auth.ConnectionString;
+import io.dpsoperator.dps.auth.DpsCredential;
+import io.dpsoperator.dps.auth.SasCredential;
 import io.dpsoperator.operator.secrets.ObjectRef;
 import io.dpsoperator.operator.sync.Material;
 import io.dpsoperator.operator.sync.Reasons;
@@ -44,23 +47,36 @@ public final class ConnectionCredentials {
   }
 
   /**
+   * What a DPS client of a connection is made from: the DPS host, the credential that signs its
+   * requests, and a fingerprint that changes when the credential does (never a key itself).
+   */
+  public record Credential(String host, DpsCredential credential, String fingerprint) {}
+
+  /**
    * The credential of a connection whose auth type was checked with {@link #type}.
    *
    * @param material reads Secrets of the namespace the connection's Secret lives in
+   * @param identities makes workload identity credentials from the operator's pod environment
    */
-  public static ConnectionString credential(DpsConnectionAuth auth, Material material)
-      throws SyncFailure {
+  public static Credential credential(
+      DpsConnectionSpec spec, Material material, WorkloadIdentities identities) throws SyncFailure {
+    DpsConnectionAuth auth = spec.getAuth();
     return auth.getSasSecretRef() != null
         ? sas(auth.getSasSecretRef(), material)
-        : workloadIdentity(auth.getWorkloadIdentity());
+        : workloadIdentity(
+            spec.getHost(),
+            auth.getWorkloadIdentity(),
+            Optional.ofNullable(spec.getCaBundle()).filter(s -> !s.isBlank()),
+            identities);
   }
 
   /** SAS: the connection string of the Secret (host, policy and key). */
-  static ConnectionString sas(ConnectionSecretRef ref, Material material) throws SyncFailure {
+  static Credential sas(ConnectionSecretRef ref, Material material) throws SyncFailure {
     String key = ref.getKey() == null ? "connectionString" : ref.getKey();
     String value = material.secretValue(ref.getName(), key, "DPS connection string");
+    ConnectionString parsed;
     try {
-      return ConnectionString.parse(value);
+      parsed = ConnectionString.parse(value);
     } catch (IllegalArgumentException e) {
       // The parser's message names the problem, never the key.
       throw SyncFailure.terminal(
@@ -74,22 +90,38 @@ public final class ConnectionCredentials {
               + "' is not a DPS connection string: "
               + e.getMessage());
     }
+    return new Credential(
+        parsed.scheme().map(s -> s + "://").orElse("") + parsed.hostName(),
+        SasCredential.of(parsed),
+        SHARED_ACCESS_KEY
+            + "\n"
+            + parsed.hostName()
+            + "\n"
+            + parsed.sharedAccessKeyName()
+            + "\n"
+            + parsed.sharedAccessKey()
+            + "\n"
+            + parsed.sharedAccessSignature());
   }
 
   /**
-   * Entra ID workload identity.
-   *
-   * <p>SEAM (issue #12): the lead wires {@code WorkloadIdentityCredential} here, which makes the
-   * DPS client sign with a bearer token from the pod's federated token. Until then the connection
-   * reports that this auth type is not available.
+   * Entra ID workload identity: a bearer token for the connection's client and tenant id, got by
+   * exchanging the pod's federated token; DPS is {@code spec.host}.
    */
-  static ConnectionString workloadIdentity(WorkloadIdentityAuth auth) throws SyncFailure {
-    throw SyncFailure.terminal(
-        Reasons.AUTHENTICATION_UNAVAILABLE,
-        "Entra ID workload identity (client "
-            + auth.getClientId()
-            + ", tenant "
-            + auth.getTenantId()
-            + ") is not available in this operator build; use spec.auth.sasSecretRef");
+  static Credential workloadIdentity(
+      String host,
+      WorkloadIdentityAuth auth,
+      Optional<String> caBundlePem,
+      WorkloadIdentities identities)
+      throws SyncFailure {
+    if (host == null || host.isBlank()) {
+      throw SyncFailure.terminal(
+          Reasons.INVALID_SPEC,
+          "spec.host is empty; name the DPS, e.g. mydps.azure-devices-provisioning.net");
+    }
+    return new Credential(
+        host,
+        identities.credential(auth, caBundlePem),
+        WORKLOAD_IDENTITY + "\n" + auth.getClientId() + "\n" + auth.getTenantId());
   }
 }

@@ -1,8 +1,10 @@
 package io.dpsoperator.operator.connections;
 
 import io.dpsoperator.dps.DpsClient;
+import io.dpsoperator.dps.DpsCredentialException;
 import io.dpsoperator.dps.DpsException;
 import io.dpsoperator.dps.DpsRateLimitedException;
+import io.dpsoperator.dps.auth.AuthFailure;
 import io.dpsoperator.operator.sync.DpsFailures;
 import io.dpsoperator.operator.sync.Reasons;
 import io.dpsoperator.operator.sync.SyncFailure;
@@ -29,22 +31,27 @@ public final class ConnectionProbe {
   }
 
   static SyncFailure classify(String host, DpsException e) {
+    if (e instanceof DpsCredentialException) {
+      // Not sent: the credential could not make a header (token file, token endpoint). Its own
+      // reason (AuthFailure.reason()) and a message that names what to fix, never a token.
+      return DpsFailures.classify(e);
+    }
     if (e.status() == 401) {
       return SyncFailure.terminal(
-          Reasons.UNAUTHORIZED,
+          AuthFailure.UNAUTHORIZED.reason(),
           "DPS "
               + host
               + " refused the credentials (HTTP 401): the key or token is wrong or expired, or"
-              + " the shared access policy lacks the EnrollmentRead right; fix the credential"
-              + " and the operator checks again");
+              + " the shared access policy lacks the EnrollmentRead right, or the Entra ID token"
+              + " is not for this DPS; fix the credential and the operator checks again");
     }
     if (e.status() == 403) {
       return SyncFailure.terminal(
-          Reasons.FORBIDDEN,
+          AuthFailure.FORBIDDEN.reason(),
           "DPS "
               + host
-              + " accepted the identity but refused the query (HTTP 403): give the identity a"
-              + " role with the enrollment read and write and registration read rights");
+              + " accepted the identity but refused the query (HTTP 403): give the identity the"
+              + " role Device Provisioning Service Data Contributor on the DPS");
     }
     if (e.status() == 0) {
       return SyncFailure.retryable(

@@ -3,7 +3,6 @@ package io.dpsoperator.operator.reconciler;
 import io.dpsoperator.api.v1alpha1.DpsConnectionSpec;
 import io.dpsoperator.api.v1alpha1.DpsConnectionStatus;
 import io.dpsoperator.dps.DpsClient;
-import io.dpsoperator.dps.auth.ConnectionString;
 import io.dpsoperator.operator.DpsConnections;
 import io.dpsoperator.operator.EventRecorder;
 import io.dpsoperator.operator.OperatorConfig;
@@ -184,8 +183,9 @@ public abstract class ConnectionReconciler<
               .map(List::of)
               .orElse(List.of()));
       Material material = new Material(secretNamespace(connection), referenced::data);
-      ConnectionString credential = ConnectionCredentials.credential(spec.getAuth(), material);
-      requireSameHost(spec.getHost(), credential.hostName());
+      ConnectionCredentials.Credential credential =
+          ConnectionCredentials.credential(spec, material, connections.workloadIdentities());
+      requireSameHost(spec.getHost(), credential.host());
       client =
           connections.clientForConnection(
               key,
@@ -215,6 +215,7 @@ public abstract class ConnectionReconciler<
   }
 
   private static void requireSameHost(String host, String credentialHost) throws SyncFailure {
+    credentialHost = credentialHost.replaceFirst("^[A-Za-z]+://", "");
     if (host == null || !host.equalsIgnoreCase(credentialHost)) {
       throw SyncFailure.terminal(
           Reasons.HOST_MISMATCH,

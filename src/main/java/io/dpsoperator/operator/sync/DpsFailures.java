@@ -25,6 +25,15 @@ public final class DpsFailures {
           ? SyncFailure.retryable(reason, stable(c.getMessage()))
           : SyncFailure.terminal(reason, stable(c.getMessage()));
     }
+    if (e.status() == 403) {
+      // Only an Entra ID identity gets 403 from DPS (a SAS policy that lacks a right gets 401):
+      // it may read but not write, e.g. with the Data Reader role.
+      return SyncFailure.terminal(
+          io.dpsoperator.dps.auth.AuthFailure.FORBIDDEN.reason(),
+          "DPS accepted the identity but refused the call (HTTP 403): give the identity the role"
+              + " Device Provisioning Service Data Contributor on the DPS (Data Reader may only"
+              + " read); nothing was written");
+    }
     if (e.isUnauthorized()) {
       return SyncFailure.terminal(
           Reasons.DPS_UNAUTHORIZED,

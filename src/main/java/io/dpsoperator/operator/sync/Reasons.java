@@ -28,7 +28,9 @@ public final class Reasons {
   public static final String FORBIDDEN = "Forbidden";
   public static final String UNREACHABLE = "Unreachable";
   public static final String HOST_MISMATCH = "HostMismatch";
-  public static final String AUTHENTICATION_UNAVAILABLE = "AuthenticationUnavailable";
+  public static final String TOKEN_EXCHANGE_FAILED = "TokenExchangeFailed";
+  public static final String FEDERATED_TOKEN_UNAVAILABLE = "FederatedTokenUnavailable";
+  public static final String FEDERATED_TOKEN_EXPIRED = "FederatedTokenExpired";
   public static final String IN_USE = "InUse";
 
   public static final String CREATED = "Created";

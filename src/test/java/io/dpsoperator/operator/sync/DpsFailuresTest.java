@@ -18,7 +18,7 @@ class DpsFailuresTest {
     "412, DpsUnavailable, true",
     "404, DpsUnavailable, true",
     "401, DpsUnauthorized, false",
-    "403, DpsUnauthorized, false",
+    "403, Forbidden, false",
     "400, InvalidSpec, false",
     "409, DpsRejected, false"
   })
