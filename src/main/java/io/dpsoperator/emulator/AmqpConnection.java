@@ -11,10 +11,8 @@ import java.io.IOException;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -413,17 +410,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   }
 
   private List<X509Certificate> peerCertificates() {
-    try {
-      List<X509Certificate> chain = new ArrayList<>();
-      for (Certificate c : tls.engine().getSession().getPeerCertificates()) {
-        if (c instanceof X509Certificate x) {
-          chain.add(x);
-        }
-      }
-      return chain;
-    } catch (SSLPeerUnverifiedException e) {
-      return List.of();
-    }
+    return Listeners.peerCertificates(tls);
   }
 
   @Override

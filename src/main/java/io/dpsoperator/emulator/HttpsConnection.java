@@ -22,7 +22,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +32,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -199,17 +197,7 @@ final class HttpsConnection extends ChannelInboundHandlerAdapter {
 
   private List<X509Certificate> peerCertificates() {
     if (peerCertificates == null) {
-      List<X509Certificate> chain = new ArrayList<>();
-      try {
-        for (Certificate c : tls.engine().getSession().getPeerCertificates()) {
-          if (c instanceof X509Certificate x) {
-            chain.add(x);
-          }
-        }
-      } catch (SSLPeerUnverifiedException e) {
-        chain.clear();
-      }
-      peerCertificates = List.copyOf(chain);
+      peerCertificates = Listeners.peerCertificates(tls);
     }
     return peerCertificates;
   }

@@ -199,4 +199,20 @@ final class Listeners implements AutoCloseable {
       HttpsConnection.write(ctx, dispatcher.tooLarge(max), false);
     }
   }
+
+  /** The client chain the TLS handshake of a connection presented (leaf first); empty if none. */
+  static java.util.List<java.security.cert.X509Certificate> peerCertificates(
+      io.netty.handler.ssl.SslHandler tls) {
+    java.util.List<java.security.cert.X509Certificate> chain = new java.util.ArrayList<>();
+    try {
+      for (java.security.cert.Certificate c : tls.engine().getSession().getPeerCertificates()) {
+        if (c instanceof java.security.cert.X509Certificate x) {
+          chain.add(x);
+        }
+      }
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return java.util.List.of();
+    }
+    return java.util.List.copyOf(chain);
+  }
 }

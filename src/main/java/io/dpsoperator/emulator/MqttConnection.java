@@ -30,7 +30,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -41,7 +40,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -395,17 +393,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   }
 
   private List<X509Certificate> peerCertificates() {
-    try {
-      List<X509Certificate> chain = new ArrayList<>();
-      for (Certificate c : tls.engine().getSession().getPeerCertificates()) {
-        if (c instanceof X509Certificate x) {
-          chain.add(x);
-        }
-      }
-      return chain;
-    } catch (SSLPeerUnverifiedException e) {
-      return List.of();
-    }
+    return Listeners.peerCertificates(tls);
   }
 
   private static MqttFixedHeader fixed(MqttMessageType type, MqttQoS qos) {
