@@ -182,12 +182,12 @@ public final class DeviceRegistrationClient implements AutoCloseable {
       String operationId = text(answer.body, "operationId");
       if (status != null && TERMINAL.contains(status.toLowerCase(Locale.ROOT))) {
         RegistrationResult result = result(answer.body, registrationId);
-        LOG.info(
-            "Finished device registration registrationId={} status={} assignedHub={} errorCode={}",
-            registrationId,
-            result.status(),
-            result.assignedHub(),
-            result.errorCode());
+        LOG.atInfo()
+            .addKeyValue("registrationId", registrationId)
+            .addKeyValue("status", result.status())
+            .addKeyValue("assignedHub", result.assignedHub())
+            .addKeyValue("errorCode", result.errorCode())
+            .log("Finished device registration");
         return result;
       }
       if (status == null
@@ -262,11 +262,11 @@ public final class DeviceRegistrationClient implements AutoCloseable {
     try (Response response = call.execute()) {
       ResponseBody responseBody = response.body();
       String text = responseBody == null ? "" : responseBody.string();
-      LOG.debug(
-          "Called DPS device API op=\"{}\" registrationId={} httpStatus={}",
-          op,
-          registrationId,
-          response.code());
+      LOG.atDebug()
+          .addKeyValue("op", op)
+          .addKeyValue("registrationId", registrationId)
+          .addKeyValue("httpStatus", response.code())
+          .log("Called DPS device API");
       JsonNode json = parse(text);
       if (!response.isSuccessful()) {
         throw error(response.code(), json, text, registrationId, request);

@@ -181,7 +181,10 @@ public final class DpsCircuitBreaker {
       throw open(operation, settings.openInterval());
     }
     if (state == State.OPEN) {
-      LOG.debug("Probing DPS host={} operation={}", hostName, operation);
+      LOG.atDebug()
+          .addKeyValue("host", hostName)
+          .addKeyValue("operation", operation)
+          .log("Probing DPS");
     }
     state = State.HALF_OPEN;
     probeInFlight = true;
@@ -256,7 +259,10 @@ public final class DpsCircuitBreaker {
           .addKeyValue("openMs", interval.toMillis())
           .log("Opened the circuit to DPS");
     } else {
-      LOG.debug("Kept the circuit to DPS open host={} openMs={}", hostName, interval.toMillis());
+      LOG.atDebug()
+          .addKeyValue("host", hostName)
+          .addKeyValue("openMs", interval.toMillis())
+          .log("Kept the circuit to DPS open");
     }
   }
 

@@ -533,12 +533,12 @@ public final class OkHttpDpsClient implements DpsClient {
       }
       Duration delay = backoff(attempt, retryAfter);
       listener.onRetry(operation, attempt + 1, failure.status(), delay);
-      LOG.debug(
-          "Retrying DPS operation={} attempt={} status={} delayMs={}",
-          operation,
-          attempt + 1,
-          failure.status(),
-          delay.toMillis());
+      LOG.atDebug()
+          .addKeyValue("operation", operation)
+          .addKeyValue("attempt", attempt + 1)
+          .addKeyValue("status", failure.status())
+          .addKeyValue("delayMs", delay.toMillis())
+          .log("Retrying DPS");
       try {
         config.sleeper().sleep(delay);
       } catch (InterruptedException e) {

@@ -272,12 +272,17 @@ final class Allocator {
       Thread.currentThread().interrupt();
       throw new WebhookFailure("Custom allocation failed: interrupted");
     } catch (Exception e) {
-      LOG.info("Custom allocation webhook unreachable url={} error={}", redact(url), e.toString());
+      LOG.atInfo()
+          .addKeyValue("url", redact(url))
+          .addKeyValue("error", e.toString())
+          .log("Custom allocation webhook unreachable");
       throw new WebhookFailure("Custom allocation failed: webhook unreachable (" + e + ")");
     }
     if (response.statusCode() / 100 != 2) {
-      LOG.info(
-          "Custom allocation webhook failed url={} status={}", redact(url), response.statusCode());
+      LOG.atInfo()
+          .addKeyValue("url", redact(url))
+          .addKeyValue("status", response.statusCode())
+          .log("Custom allocation webhook failed");
       throw new WebhookFailure(
           "Custom allocation failed with status code: " + response.statusCode());
     }

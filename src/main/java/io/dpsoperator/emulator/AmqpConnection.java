@@ -125,10 +125,12 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         registrations.checkScope(name[0]);
         registrations.authenticate(name[2], null, presented);
       } catch (ApiException e) {
-        LOG.info(
-            "Refused AMQP connection registrationId={} reason={}",
-            name[2],
-            e instanceof ApiException.UnauthorizedException u ? u.reason : e.getMessage());
+        LOG.atInfo()
+            .addKeyValue("registrationId", name[2])
+            .addKeyValue(
+                "reason",
+                e instanceof ApiException.UnauthorizedException u ? u.reason : e.getMessage())
+            .log("Refused AMQP connection");
         sasl.done(Sasl.SaslOutcome.PN_SASL_AUTH);
         return;
       }
@@ -170,7 +172,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         dispatchEvents();
       }
     } catch (RuntimeException e) {
-      LOG.debug("Closed AMQP connection cause={}", e.toString());
+      LOG.atDebug().addKeyValue("cause", e.toString()).log("Closed AMQP connection");
       ctx.close();
     } finally {
       in.release();
@@ -218,10 +220,12 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         registrations.checkScope(scope);
         registrations.authenticate(id, null, presented);
       } catch (ApiException e) {
-        LOG.info(
-            "Refused AMQP link registrationId={} reason={}",
-            id,
-            e instanceof ApiException.UnauthorizedException u ? u.reason : e.getMessage());
+        LOG.atInfo()
+            .addKeyValue("registrationId", id)
+            .addKeyValue(
+                "reason",
+                e instanceof ApiException.UnauthorizedException u ? u.reason : e.getMessage())
+            .log("Refused AMQP link");
         refuseLink(link, UNAUTHORIZED, "Unauthorized");
         connection.setCondition(new ErrorCondition(UNAUTHORIZED, "Unauthorized"));
         connection.close();
@@ -243,7 +247,10 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     } else {
       sender = (Sender) link;
     }
-    LOG.debug("Opened AMQP link registrationId={} name={}", registrationId, link.getName());
+    LOG.atDebug()
+        .addKeyValue("registrationId", registrationId)
+        .addKeyValue("name", link.getName())
+        .log("Opened AMQP link");
   }
 
   private void refuseLink(Link link, Symbol condition, String description) {
@@ -285,8 +292,9 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
             () -> {
               Response answer = answer(type, operationId, body);
               if (answer == null) {
-                LOG.debug(
-                    "Dropped AMQP connection (fault injection) registrationId={}", registrationId);
+                LOG.atDebug()
+                    .addKeyValue("registrationId", registrationId)
+                    .log("Dropped AMQP connection (fault injection)");
                 ctx.close();
                 return;
               }
@@ -327,7 +335,10 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
       throw ApiException.badRequest("Unknown iotdps-operation-type: " + type);
     } catch (ApiException e) {
       if (e instanceof ApiException.UnauthorizedException u) {
-        LOG.info("Refused AMQP request registrationId={} reason={}", registrationId, u.reason);
+        LOG.atInfo()
+            .addKeyValue("registrationId", registrationId)
+            .addKeyValue("reason", u.reason)
+            .log("Refused AMQP request");
       }
       Response r = Response.of(e.status, Dispatcher.errorBody(e, trackingId, clock));
       e.headers.forEach(r::header);
@@ -336,8 +347,11 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
       Thread.currentThread().interrupt();
       return null;
     } catch (RuntimeException e) {
-      LOG.warn(
-          "Failed AMQP request registrationId={} trackingId={}", registrationId, trackingId, e);
+      LOG.atWarn()
+          .addKeyValue("registrationId", registrationId)
+          .addKeyValue("trackingId", trackingId)
+          .setCause(e)
+          .log("Failed AMQP request");
       return Response.of(
           500,
           Dispatcher.errorBody(
@@ -358,7 +372,9 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
   private void send(Response answer) {
     if (sender == null) {
-      LOG.debug("Dropped AMQP answer: no receiver link registrationId={}", registrationId);
+      LOG.atDebug()
+          .addKeyValue("registrationId", registrationId)
+          .log("Dropped AMQP answer: no receiver link");
       return;
     }
     try {
@@ -420,8 +436,10 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug(
-        "Closed AMQP connection registrationId={} cause={}", registrationId, cause.toString());
+    LOG.atDebug()
+        .addKeyValue("registrationId", registrationId)
+        .addKeyValue("cause", cause.toString())
+        .log("Closed AMQP connection");
     ctx.close();
   }
 }

@@ -78,7 +78,10 @@ final class Assignments {
             try {
               result = assign(match, registrationId, payload);
             } catch (RuntimeException e) {
-              LOG.warn("Failed custom allocation registrationId={}", registrationId, e);
+              LOG.atWarn()
+                  .addKeyValue("registrationId", registrationId)
+                  .setCause(e)
+                  .log("Failed custom allocation");
               result = failed(registrationId, 500001, "Internal error during the allocation");
             }
             state.operations.complete(op.id(), result);
@@ -175,12 +178,12 @@ final class Assignments {
     synchronized (state) {
       state.registrations.put(key(registrationId), registration);
     }
-    LOG.info(
-        "Registered device registrationId={} status={} hub={} substatus={}",
-        registrationId,
-        registration.status(),
-        registration.assignedHub(),
-        registration.substatus());
+    LOG.atInfo()
+        .addKeyValue("registrationId", registrationId)
+        .addKeyValue("status", registration.status())
+        .addKeyValue("hub", registration.assignedHub())
+        .addKeyValue("substatus", registration.substatus())
+        .log("Registered device");
     return registration;
   }
 }

@@ -53,7 +53,9 @@ final class Dispatcher {
           Thread.sleep(f.latency().toMillis());
         }
         if (faults.rollDrop(f)) {
-          LOG.debug("Dropped connection (fault injection) path={}", request.path());
+          LOG.atDebug()
+              .addKeyValue("path", request.path())
+              .log("Dropped connection (fault injection)");
           return null;
         }
         if (faults.rollFailure(f)) {
@@ -68,24 +70,28 @@ final class Dispatcher {
       response = route(request);
     } catch (ApiException e) {
       if (e instanceof ApiException.UnauthorizedException u) {
-        LOG.info(
-            "Refused request method={} path={} reason={}",
-            request.method(),
-            request.path(),
-            u.reason);
+        LOG.atInfo()
+            .addKeyValue("method", request.method())
+            .addKeyValue("path", request.path())
+            .addKeyValue("reason", u.reason)
+            .log("Refused request");
       } else {
-        LOG.debug(
-            "Answered error status={} path={} message={}",
-            e.status,
-            request.path(),
-            e.getMessage());
+        LOG.atDebug()
+            .addKeyValue("status", e.status)
+            .addKeyValue("path", request.path())
+            .addKeyValue("message", e.getMessage())
+            .log("Answered error");
       }
       response = error(e, trackingId);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;
     } catch (RuntimeException e) {
-      LOG.warn("Failed request path={} trackingId={}", request.path(), trackingId, e);
+      LOG.atWarn()
+          .addKeyValue("path", request.path())
+          .addKeyValue("trackingId", trackingId)
+          .setCause(e)
+          .log("Failed request");
       response = error(new ApiException(500, 500001, "Internal error: " + e), trackingId);
     }
     return response.header("x-ms-request-id", trackingId);

@@ -245,14 +245,14 @@ public final class DpsEmulator implements AutoCloseable {
         adminServer.setExecutor(executor);
         adminServer.start();
       }
-      LOG.info(
-          "Started DPS emulator host={} mqttPort={} amqpPort={} idScope={} hubs={} caFile={}",
-          hostName(),
-          mqttPort(),
-          amqpPort(),
-          idScope,
-          config.hubNames(),
-          caFile);
+      LOG.atInfo()
+          .addKeyValue("host", hostName())
+          .addKeyValue("mqttPort", mqttPort())
+          .addKeyValue("amqpPort", amqpPort())
+          .addKeyValue("idScope", idScope)
+          .addKeyValue("hubs", config.hubNames())
+          .addKeyValue("caFile", String.valueOf(caFile))
+          .log("Started DPS emulator");
       return this;
     } catch (IOException e) {
       close();

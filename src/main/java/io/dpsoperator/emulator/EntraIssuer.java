@@ -289,12 +289,12 @@ final class EntraIssuer {
     roles.forEach(role -> roleClaim.add(role.azureName()));
     String token = Jwt.sign(claims, signingKey.getPrivate(), kid);
     issued.incrementAndGet();
-    LOG.info(
-        "Issued an access token clientId={} subject={} roles={} expiresInSeconds={}",
-        match.clientId(),
-        sub,
-        roles,
-        lifetime);
+    LOG.atInfo()
+        .addKeyValue("clientId", match.clientId())
+        .addKeyValue("subject", sub)
+        .addKeyValue("roles", roles)
+        .addKeyValue("expiresInSeconds", lifetime)
+        .log("Issued an access token");
     ObjectNode body = Json.object();
     body.put("token_type", "Bearer");
     body.put("expires_in", lifetime);
@@ -320,7 +320,11 @@ final class EntraIssuer {
   }
 
   private Response error(int status, String error, int code, String description) {
-    LOG.info("Refused a token request error={} code=AADSTS{} reason={}", error, code, description);
+    LOG.atInfo()
+        .addKeyValue("error", error)
+        .addKeyValue("code", "AADSTS" + code)
+        .addKeyValue("reason", description)
+        .log("Refused a token request");
     String trace = UUID.randomUUID().toString();
     ObjectNode body = Json.object();
     body.put("error", error);

@@ -105,7 +105,10 @@ final class HttpsConnection extends ChannelInboundHandlerAdapter {
                     write(ctx, response, keepAlive);
                   }
                 } catch (RuntimeException e) {
-                  LOG.warn("Failed request path={}", request.path(), e);
+                  LOG.atWarn()
+                      .addKeyValue("path", request.path())
+                      .setCause(e)
+                      .log("Failed request");
                   ctx.close();
                 }
               },
@@ -130,7 +133,10 @@ final class HttpsConnection extends ChannelInboundHandlerAdapter {
     }
     if (chosen == null) {
       req.release();
-      LOG.info("Refused WebSocket upgrade path={} subprotocols={}", req.uri(), protocols);
+      LOG.atInfo()
+          .addKeyValue("path", req.uri())
+          .addKeyValue("subprotocols", protocols)
+          .log("Refused WebSocket upgrade");
       write(
           ctx,
           Response.of(400, null).header("Connection", "close"),
@@ -233,7 +239,7 @@ final class HttpsConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug("Closed HTTPS connection cause={}", cause.toString());
+    LOG.atDebug().addKeyValue("cause", cause.toString()).log("Closed HTTPS connection");
     ctx.close();
   }
 }

@@ -152,7 +152,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (m.decoderResult().isFailure()) {
-      LOG.debug("Closed MQTT connection on a malformed packet cause={}", m.decoderResult().cause());
+      LOG.atDebug()
+          .addKeyValue("cause", String.valueOf(m.decoderResult().cause()))
+          .log("Closed MQTT connection on a malformed packet");
       ReferenceCountUtil.release(msg);
       ctx.close();
       return;
@@ -177,7 +179,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
               try {
                 handle(ctx, m, body);
               } catch (RuntimeException e) {
-                LOG.warn("Failed MQTT packet type={} registrationId={}", type, registrationId, e);
+                LOG.atWarn()
+                    .addKeyValue("type", type)
+                    .addKeyValue("registrationId", registrationId)
+                    .setCause(e)
+                    .log("Failed MQTT packet");
                 ctx.close();
               }
             },
@@ -191,7 +197,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (credentials == null) {
-      LOG.debug("Closed MQTT connection: packet before CONNECT type={}", type);
+      LOG.atDebug().addKeyValue("type", type).log("Closed MQTT connection: packet before CONNECT");
       ctx.close();
       return;
     }
@@ -208,7 +214,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       case PUBLISH -> publish(ctx, (MqttPublishMessage) m, body);
       case DISCONNECT -> ctx.close();
       default -> {
-        LOG.debug("Closed MQTT connection on an unexpected packet type={}", type);
+        LOG.atDebug()
+            .addKeyValue("type", type)
+            .log("Closed MQTT connection on an unexpected packet");
         ctx.close();
       }
     }
@@ -280,14 +288,17 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
                       new IdleStateHandler(
                           keepAlive == 0 ? 0 : keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
             });
-    LOG.debug("Accepted MQTT connection registrationId={}", registrationId);
+    LOG.atDebug().addKeyValue("registrationId", registrationId).log("Accepted MQTT connection");
     ctx.writeAndFlush(connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED));
   }
 
   private void refuse(
       ChannelHandlerContext ctx, MqttConnectReturnCode code, String registrationId, String why) {
-    LOG.info(
-        "Refused MQTT connection registrationId={} code={} reason={}", registrationId, code, why);
+    LOG.atInfo()
+        .addKeyValue("registrationId", registrationId)
+        .addKeyValue("code", code)
+        .addKeyValue("reason", why)
+        .log("Refused MQTT connection");
     ctx.writeAndFlush(connAck(code)).addListener(f -> ctx.close());
   }
 
@@ -325,7 +336,7 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     Map<String, String> params = query(topic.indexOf('?') < 0 ? "" : topic);
     String rid = params.get("$rid");
     if (rid == null || rid.isEmpty()) {
-      LOG.debug("Closed MQTT connection: request without $rid topic={}", topic);
+      LOG.atDebug().addKeyValue("topic", topic).log("Closed MQTT connection: request without $rid");
       ctx.close();
       return;
     }
@@ -333,14 +344,19 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
     Response answer;
     try {
       if (faults.inject()) {
-        LOG.debug("Dropped MQTT connection (fault injection) registrationId={}", registrationId);
+        LOG.atDebug()
+            .addKeyValue("registrationId", registrationId)
+            .log("Dropped MQTT connection (fault injection)");
         ctx.close();
         return;
       }
       answer = request(topic, params, body);
     } catch (ApiException e) {
       if (e instanceof ApiException.UnauthorizedException u) {
-        LOG.info("Refused MQTT request registrationId={} reason={}", registrationId, u.reason);
+        LOG.atInfo()
+            .addKeyValue("registrationId", registrationId)
+            .addKeyValue("reason", u.reason)
+            .log("Refused MQTT request");
       }
       answer = Response.of(e.status, Dispatcher.errorBody(e, trackingId, clock));
       e.headers.forEach(answer::header);
@@ -349,7 +365,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!subscribed) {
-      LOG.debug("Dropped MQTT answer: no subscription to {} rid={}", RESPONSE_FILTER, rid);
+      LOG.atDebug()
+          .addKeyValue("rid", rid)
+          .log("Dropped MQTT answer: no subscription to {}", RESPONSE_FILTER);
       return;
     }
     byte[] json;
@@ -403,7 +421,9 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent) {
-      LOG.debug("Closed idle MQTT connection registrationId={}", registrationId);
+      LOG.atDebug()
+          .addKeyValue("registrationId", registrationId)
+          .log("Closed idle MQTT connection");
       ctx.close();
       return;
     }
@@ -412,8 +432,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug(
-        "Closed MQTT connection registrationId={} cause={}", registrationId, cause.toString());
+    LOG.atDebug()
+        .addKeyValue("registrationId", registrationId)
+        .addKeyValue("cause", cause.toString())
+        .log("Closed MQTT connection");
     ctx.close();
   }
 }

@@ -52,7 +52,7 @@ final class Persistence implements AutoCloseable {
       synchronized (state) {
         state.restore(root);
       }
-      LOG.info("Loaded emulator state file={}", file);
+      LOG.atInfo().addKeyValue("file", String.valueOf(file)).log("Loaded emulator state");
     } catch (IOException e) {
       throw new UncheckedIOException("Could not read " + file, e);
     }
@@ -68,7 +68,10 @@ final class Persistence implements AutoCloseable {
     try {
       flush();
     } catch (RuntimeException e) {
-      LOG.warn("Could not write emulator state file={} error={}", file, e.toString());
+      LOG.atWarn()
+          .addKeyValue("file", String.valueOf(file))
+          .addKeyValue("error", e.toString())
+          .log("Could not write emulator state");
     }
   }
 

@@ -141,7 +141,10 @@ final class Registrations {
           assignments.start(
               authenticate(registrationId, body, credentials), registrationId, payload);
     } catch (NoEnrollmentException e) {
-      LOG.info("Found no enrollment registrationId={} reason={}", registrationId, e.reason);
+      LOG.atInfo()
+          .addKeyValue("registrationId", registrationId)
+          .addKeyValue("reason", e.reason)
+          .log("Found no enrollment");
       op = assignments.noEnrollment(registrationId);
     }
     String operationId = op.id();

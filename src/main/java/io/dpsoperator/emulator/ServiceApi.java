@@ -315,7 +315,7 @@ final class ServiceApi {
       state.registrations.remove(key(id));
     }
     state.changed();
-    LOG.info("Deleted {} id={}", group ? "enrollment group" : "enrollment", id);
+    LOG.atInfo().addKeyValue("id", id).log("Deleted {}", group ? "enrollment group" : "enrollment");
   }
 
   private Response bulk(boolean group, JsonNode body) {
@@ -444,7 +444,7 @@ final class ServiceApi {
       }
       state.registrations.remove(key(id));
       state.changed();
-      LOG.info("Deleted device registration id={}", id);
+      LOG.atInfo().addKeyValue("id", id).log("Deleted device registration");
       return Response.of(204, null);
     }
   }

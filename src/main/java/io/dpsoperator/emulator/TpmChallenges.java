@@ -88,7 +88,7 @@ final class TpmChallenges {
                 TpmActivation.authenticationKey(
                     ek, srk, identityKey, idScope.getBytes(StandardCharsets.UTF_8), random));
     issued.put(key(registrationId), new Issued(enrolledEkText, identityKey, blob));
-    LOG.info("Issued TPM challenge registrationId={}", registrationId);
+    LOG.atInfo().addKeyValue("registrationId", registrationId).log("Issued TPM challenge");
     ObjectNode body = Json.object();
     body.put("authenticationKey", blob);
     body.put("keyName", "registration");

@@ -201,13 +201,12 @@ public final class WorkloadIdentityCredential implements DpsCredential {
         return fresh.accessToken();
       } catch (DpsAuthenticationException e) {
         if (token != null && clock.instant().isBefore(token.expiresAt())) {
-          LOG.warn(
-              "Kept the cached Entra ID token after a failed refresh clientId={} expiresAt={}"
-                  + " reason={} error={}",
-              clientId,
-              token.expiresAt(),
-              e.failure().reason(),
-              e.getMessage());
+          LOG.atWarn()
+              .addKeyValue("clientId", clientId)
+              .addKeyValue("expiresAt", String.valueOf(token.expiresAt()))
+              .addKeyValue("reason", e.failure().reason())
+              .addKeyValue("error", e.getMessage())
+              .log("Kept the cached Entra ID token after a failed refresh");
           return token.accessToken();
         }
         throw e;
@@ -259,11 +258,11 @@ public final class WorkloadIdentityCredential implements DpsCredential {
       }
       Duration lifetime = Duration.ofSeconds(expiresIn);
       Instant expiresAt = now.plus(lifetime);
-      LOG.debug(
-          "Obtained an Entra ID access token clientId={} tenantId={} expiresAt={}",
-          clientId,
-          tenantId,
-          expiresAt);
+      LOG.atDebug()
+          .addKeyValue("clientId", clientId)
+          .addKeyValue("tenantId", tenantId)
+          .addKeyValue("expiresAt", String.valueOf(expiresAt))
+          .log("Obtained an Entra ID access token");
       return new Token(
           body.get("access_token").asText(), expiresAt, expiresAt.minus(refreshMargin(lifetime)));
     }

@@ -67,7 +67,9 @@ public final class NamespaceLabels implements AutoCloseable {
               (ok, e) -> {
                 if (e != null) {
                   // Lookups still work, one GET each; only the triggers on change are missing.
-                  LOG.warn("Could not watch namespaces error={}", e.getMessage());
+                  LOG.atWarn()
+                      .addKeyValue("error", e.getMessage())
+                      .log("Could not watch namespaces");
                 }
               });
     }

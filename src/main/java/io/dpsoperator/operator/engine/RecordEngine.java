@@ -436,7 +436,10 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
         return written(want);
       }
       if (result instanceof ItemResult.Conflict) {
-        LOG.debug("DPS record exists, reading it kind={} id={}", kindLabel, id);
+        LOG.atDebug()
+            .addKeyValue("kind", kindLabel)
+            .addKeyValue("id", id)
+            .log("DPS record exists, reading it");
         return read();
       }
       throw failure(result);
@@ -551,7 +554,10 @@ public final class RecordEngine<P extends HasMetadata, R> implements AutoCloseab
       }
       if (result instanceof ItemResult.PreconditionFailed
           || result instanceof ItemResult.NotFound) {
-        LOG.info("DPS record changed concurrently, re-reading kind={} id={}", kindLabel, id);
+        LOG.atInfo()
+            .addKeyValue("kind", kindLabel)
+            .addKeyValue("id", id)
+            .log("DPS record changed concurrently, re-reading");
         return read();
       }
       throw failure(result);

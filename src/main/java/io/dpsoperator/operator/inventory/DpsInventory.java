@@ -310,7 +310,10 @@ public final class DpsInventory<R> implements AutoCloseable {
       try {
         sweep();
       } catch (RuntimeException e) {
-        LOG.warn("Inventory sweep failed unexpectedly inventory={}", name, e);
+        LOG.atWarn()
+            .addKeyValue("inventory", name)
+            .setCause(e)
+            .log("Inventory sweep failed unexpectedly");
       }
       synchronized (this) {
         if (again && !closed) {
@@ -369,11 +372,11 @@ public final class DpsInventory<R> implements AutoCloseable {
         lastFailure = e.getMessage();
         someoneWaits = entries.values().stream().anyMatch(en -> en.state == State.UNKNOWN);
       }
-      LOG.warn(
-          "Inventory sweep failed, keeping the previous snapshot inventory={} pages={} error={}",
-          name,
-          count,
-          e.getMessage());
+      LOG.atWarn()
+          .addKeyValue("inventory", name)
+          .addKeyValue("pages", count)
+          .addKeyValue("error", e.getMessage())
+          .log("Inventory sweep failed, keeping the previous snapshot");
       if (someoneWaits && !isClosed()) {
         // Resources wait for this sweep to learn what DPS holds: try again soon, not only at the
         // next resync.
@@ -435,19 +438,23 @@ public final class DpsInventory<R> implements AutoCloseable {
       lastFailure = null;
       lastSweepDuration = Duration.ofNanos(System.nanoTime() - start);
     }
-    LOG.debug(
-        "Swept inventory inventory={} pages={} kept={} unclaimed={} triggered={} durationMs={}",
-        name,
-        count,
-        found.size(),
-        others,
-        triggered.size(),
-        Duration.ofNanos(System.nanoTime() - start).toMillis());
+    LOG.atDebug()
+        .addKeyValue("inventory", name)
+        .addKeyValue("pages", count)
+        .addKeyValue("kept", found.size())
+        .addKeyValue("unclaimed", others)
+        .addKeyValue("triggered", triggered.size())
+        .addKeyValue("durationMs", Duration.ofNanos(System.nanoTime() - start).toMillis())
+        .log("Swept inventory");
     for (ResourceID who : triggered) {
       try {
         onChange.accept(who);
       } catch (RuntimeException ex) {
-        LOG.warn("Inventory change handler failed inventory={} resource={}", name, who, ex);
+        LOG.atWarn()
+            .addKeyValue("inventory", name)
+            .addKeyValue("resource", String.valueOf(who))
+            .setCause(ex)
+            .log("Inventory change handler failed");
       }
     }
   }

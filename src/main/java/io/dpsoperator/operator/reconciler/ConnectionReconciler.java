@@ -134,11 +134,11 @@ public abstract class ConnectionReconciler<
           Conditions.setReady(
               status, false, failure.get().reason(), failure.get().getMessage(), generation, now);
       if (changed) {
-        LOG.info(
-            "Connection check failed connection=\"{}\" reason={} message={}",
-            key,
-            failure.get().reason(),
-            failure.get().getMessage());
+        LOG.atInfo()
+            .addKeyValue("connection", String.valueOf(key))
+            .addKeyValue("reason", failure.get().reason())
+            .addKeyValue("message", failure.get().getMessage())
+            .log("Connection check failed");
         events.warning(connection, failure.get().reason(), failure.get().getMessage());
       }
     } else {
@@ -151,7 +151,10 @@ public abstract class ConnectionReconciler<
               generation,
               now);
       if (changed) {
-        LOG.info("Connected to DPS connection=\"{}\" host={}", key, spec.getHost());
+        LOG.atInfo()
+            .addKeyValue("connection", String.valueOf(key))
+            .addKeyValue("host", spec.getHost())
+            .log("Connected to DPS");
         events.normal(connection, Reasons.CONNECTED, "Connected to DPS " + spec.getHost());
       }
     }
@@ -253,14 +256,17 @@ public abstract class ConnectionReconciler<
               + (users.size() > USERS_NAMED ? ", ..." : "")
               + "; kept until they are deleted or name another connection";
       events.warning(connection, Reasons.IN_USE, message);
-      LOG.info("Connection still in use connection=\"{}\" users={}", key, users.size());
+      LOG.atInfo()
+          .addKeyValue("connection", String.valueOf(key))
+          .addKeyValue("users", users.size())
+          .log("Connection still in use");
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(IN_USE_RECHECK);
     }
     referenced.untrack(ResourceID.fromResource(connection));
     checks.forget(key);
     connections.registry().remove(key);
     connections.forgetConnection(key);
-    LOG.info("Deleted connection connection=\"{}\"", key);
+    LOG.atInfo().addKeyValue("connection", String.valueOf(key)).log("Deleted connection");
     return DeleteControl.defaultDelete();
   }
 

@@ -41,11 +41,11 @@ final class ControlReport {
       boolean was = Conditions.get(status, Conditions.PAUSED).isPresent();
       Conditions.set(status, Conditions.PAUSED, true, Reasons.PAUSED, message, generation, now);
       if (!was) {
-        LOG.info("Paused kind={}", kindLabel);
+        LOG.atInfo().addKeyValue("kind", kindLabel).log("Paused");
         events.normal(resource, Reasons.PAUSED, message);
       }
     } else if (Conditions.remove(status, Conditions.PAUSED)) {
-      LOG.info("Resumed kind={}", kindLabel);
+      LOG.atInfo().addKeyValue("kind", kindLabel).log("Resumed");
       events.normal(
           resource,
           Reasons.RESUMED,
@@ -109,7 +109,11 @@ final class ControlReport {
             generation,
             now);
     if (changed && !inSync) {
-      LOG.info("Drift reported kind={} id={} fields={}", kindLabel, id, drift);
+      LOG.atInfo()
+          .addKeyValue("kind", kindLabel)
+          .addKeyValue("id", id)
+          .addKeyValue("fields", drift)
+          .log("Drift reported");
       events.warning(resource, Reasons.DRIFTED, syncMessage);
     }
     if (controls.observe()) {

@@ -269,7 +269,7 @@ public abstract class DpsRecordReconciler<
       if (controls.forceSyncDue(status)) {
         status.setLastForceSync(controls.forceSync().get());
         String message = "Read " + kindLabel() + " " + id + " from DPS in full (force-sync)";
-        LOG.info("{} value={}", message, controls.forceSync().get());
+        LOG.atInfo().addKeyValue("value", controls.forceSync().get()).log("{}", message);
         events.normal(resource, Reasons.FORCE_SYNCED, message);
       }
       if (controls.writes()
@@ -343,7 +343,10 @@ public abstract class DpsRecordReconciler<
             generation,
             now);
     if (changed && !validity.reason().equals(Reasons.CERTIFICATES_VALID)) {
-      LOG.info("Certificate problem reason={} message={}", validity.reason(), message);
+      LOG.atInfo()
+          .addKeyValue("reason", validity.reason())
+          .addKeyValue("message", message)
+          .log("Certificate problem");
       events.warning(resource, validity.reason(), message);
     }
   }

@@ -74,7 +74,7 @@ final class UnreadableSpecReport {
       return UpdateControl.noUpdate();
     }
     status.setObservedGeneration(generation);
-    LOG.info("Spec could not be read problems={}", unreadable.describe());
+    LOG.atInfo().addKeyValue("problems", unreadable.describe()).log("Spec could not be read");
     events.warning(resource, Reasons.INVALID_SPEC, message);
     try {
       PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(

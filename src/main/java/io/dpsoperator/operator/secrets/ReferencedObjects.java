@@ -223,10 +223,13 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
             (ok, e) -> {
               if (e != null) {
                 // Reads still work, one GET each; only the triggers on change are missing.
-                LOG.warn("Could not watch scope=\"{}\" error={}", scope, e.getMessage());
+                LOG.atWarn()
+                    .addKeyValue("scope", scope)
+                    .addKeyValue("error", e.getMessage())
+                    .log("Could not watch");
               }
             });
-    LOG.debug("Started watching scope=\"{}\"", scope);
+    LOG.atDebug().addKeyValue("scope", scope).log("Started watching");
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> informer(
@@ -293,7 +296,10 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
       return;
     }
     for (ResourceID primary : primaries) {
-      LOG.debug("Referenced object changed object={} resource={}", ref, primary);
+      LOG.atDebug()
+          .addKeyValue("object", String.valueOf(ref))
+          .addKeyValue("resource", String.valueOf(primary))
+          .log("Referenced object changed");
       getEventHandler().handleEvent(new Event(primary));
     }
   }

@@ -298,13 +298,13 @@ public final class BulkWriter<R> implements AutoCloseable {
           try {
             onApplied.accept(item.op(), kind.id(item.record()));
           } catch (RuntimeException e) {
-            LOG.warn("Write listener failed writer={}", name, e);
+            LOG.atWarn().addKeyValue("writer", name).setCause(e).log("Write listener failed");
           }
         }
         item.done().complete(result);
       }
     } catch (RuntimeException e) {
-      LOG.warn("Bulk write failed unexpectedly writer={}", name, e);
+      LOG.atWarn().addKeyValue("writer", name).setCause(e).log("Bulk write failed unexpectedly");
       batch.forEach(i -> i.done().complete(new ItemResult.Retryable(String.valueOf(e))));
     } finally {
       synchronized (lock) {
@@ -387,12 +387,12 @@ public final class BulkWriter<R> implements AutoCloseable {
     Map<String, ItemResult> results = new HashMap<>();
     try {
       BulkEnrollmentOperationResult answer = kind.bulk(client, op.mode, records);
-      LOG.debug(
-          "Ran DPS bulk operation writer={} mode={} items={} successful={}",
-          name,
-          op.mode.wire(),
-          batch.size(),
-          answer.isSuccessful());
+      LOG.atDebug()
+          .addKeyValue("writer", name)
+          .addKeyValue("mode", op.mode.wire())
+          .addKeyValue("items", batch.size())
+          .addKeyValue("successful", answer.isSuccessful())
+          .log("Ran DPS bulk operation");
       if (answer.errors() != null) {
         for (BulkEnrollmentOperationError error : answer.errors()) {
           String id = kind.idOf(error);

@@ -110,7 +110,13 @@ class WorkloadIdentityTest {
     root.setLevel(previousLevel);
     // No token, assertion or key in any log line or exception message of the test.
     List<String> texts = new ArrayList<>(messages);
-    logs.list.forEach(e -> texts.add(e.getFormattedMessage()));
+    logs.list.forEach(
+        e -> {
+          texts.add(e.getFormattedMessage());
+          if (e.getKeyValuePairs() != null) {
+            e.getKeyValuePairs().forEach(kv -> texts.add(kv.key + "=" + kv.value));
+          }
+        });
     for (String text : texts) {
       assertThat(text).doesNotContain("eyJ");
       for (String secret : secrets) {

@@ -36,11 +36,13 @@ public abstract class TolerantStatusDeserializer<T extends DpsRecordStatus>
     JsonNode raw = ctxt.readTree(p);
     TolerantReader.Reading<T> reading = TolerantReader.read(raw, ctxt, type, type, "status");
     if (!reading.problems().isEmpty()) {
-      LOG.warn(
-          "Ignored status fields the operator cannot read problems={}",
-          reading.problems().stream()
-              .map(UnreadableSpec.Problem::describe)
-              .collect(Collectors.joining("; ")));
+      LOG.atWarn()
+          .addKeyValue(
+              "problems",
+              reading.problems().stream()
+                  .map(UnreadableSpec.Problem::describe)
+                  .collect(Collectors.joining("; ")))
+          .log("Ignored status fields the operator cannot read");
     }
     return reading.value();
   }
