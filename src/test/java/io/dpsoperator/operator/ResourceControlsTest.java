@@ -477,5 +477,41 @@ class ResourceControlsTest {
               assertThat(s.getMetadata().getLabels()).containsEntry("team", "valves");
               assertThat(s.getData().get("primaryKey")).isEqualTo(primary);
             });
+
+    // A key the template no longer names is removed; one a user added by hand stays.
+    env.kube
+        .secrets()
+        .inNamespace(ns)
+        .withName("templated-01-dps-keys")
+        .edit(
+            sec -> {
+              sec.getMetadata().getLabels().put("added-by-hand", "yes");
+              return sec;
+            });
+    env.kube
+        .resource(get(r))
+        .edit(
+            e -> {
+              SecretTemplate t =
+                  e.getSpec().getAttestation().getSymmetricKey().getGeneratedSecretTemplate();
+              t.setLabels(Map.of("tier", "gold"));
+              t.setAnnotations(Map.of());
+              return e;
+            });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Secret s = env.kube.secrets().inNamespace(ns).withName("templated-01-dps-keys").get();
+              assertThat(s.getMetadata().getLabels())
+                  .containsEntry("tier", "gold")
+                  .containsEntry("added-by-hand", "yes")
+                  .containsEntry("dpsoperator.io/owner-kind", "IndividualEnrollment")
+                  .doesNotContainKey("team");
+              assertThat(s.getMetadata().getAnnotations())
+                  .doesNotContainKey("reflector.v1.k8s.emberstack.com/reflection-allowed")
+                  .containsEntry("dpsoperator.io/owner-uid", uid);
+              assertThat(s.getData().get("primaryKey")).isEqualTo(primary);
+            });
   }
 }

@@ -5,8 +5,6 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.Map;
 
 /**
@@ -23,6 +21,12 @@ public final class GeneratedKeysSecret {
   public static final String OWNER_ANNOTATION = "dpsoperator.io/owner";
 
   public static final String OWNER_UID_ANNOTATION = "dpsoperator.io/owner-uid";
+
+  /**
+   * The template's label and annotation keys last written, so that a key the template no longer
+   * names is removed from the Secret (and a key a user added by hand is left alone).
+   */
+  public static final String TEMPLATE_KEYS_ANNOTATION = "dpsoperator.io/template-keys";
 
   private static final String RESERVED_PREFIX = "dpsoperator.io/";
 
@@ -75,7 +79,48 @@ public final class GeneratedKeysSecret {
               + "/"
               + owner.getMetadata().getName());
       annotations.put(OWNER_UID_ANNOTATION, owner.getMetadata().getUid());
+      annotations.put(TEMPLATE_KEYS_ANNOTATION, templateKeys(labels, annotations));
       return new Metadata(Map.copyOf(labels), Map.copyOf(annotations));
+    }
+
+    /** "label:k1,label:k2,annotation:a1": the keys that came from the template. */
+    private static String templateKeys(
+        Map<String, String> labels, Map<String, String> annotations) {
+      java.util.List<String> keys = new java.util.ArrayList<>();
+      labels.keySet().stream()
+          .filter(k -> !k.startsWith(RESERVED_PREFIX) && !k.equals(MANAGED_BY_LABEL))
+          .forEach(k -> keys.add("label:" + k));
+      annotations.keySet().stream()
+          .filter(k -> !k.startsWith(RESERVED_PREFIX))
+          .forEach(k -> keys.add("annotation:" + k));
+      return String.join(",", keys);
+    }
+
+    /**
+     * The template keys an object carries from an earlier write that this metadata no longer names,
+     * by kind ("label" or "annotation").
+     */
+    Map<String, java.util.Set<String>> staleOn(HasMetadata object) {
+      Map<String, java.util.Set<String>> stale =
+          Map.of("label", new java.util.TreeSet<>(), "annotation", new java.util.TreeSet<>());
+      Map<String, String> existing = object.getMetadata().getAnnotations();
+      String previous = existing == null ? null : existing.get(TEMPLATE_KEYS_ANNOTATION);
+      if (previous == null || previous.isEmpty()) {
+        return stale;
+      }
+      for (String entry : previous.split(",")) {
+        int colon = entry.indexOf(':');
+        if (colon < 0) {
+          continue;
+        }
+        String kind = entry.substring(0, colon);
+        String key = entry.substring(colon + 1);
+        Map<String, String> now = kind.equals("label") ? labels : annotations;
+        if (stale.containsKey(kind) && !now.containsKey(key) && !key.startsWith(RESERVED_PREFIX)) {
+          stale.get(kind).add(key);
+        }
+      }
+      return stale;
     }
 
     /** Whether an object already carries all of these labels and annotations. */
@@ -123,20 +168,39 @@ public final class GeneratedKeysSecret {
     if (existing == null) {
       client.secrets().inNamespace(owner.getMetadata().getNamespace()).resource(secret).create();
     } else if (isControlledBy(existing, owner.getMetadata().getUid())) {
-      // A merge: labels, annotations and other keys a user added are left alone.
-      Secret merge =
-          new SecretBuilder()
-              .withNewMetadata()
-              .withLabels(metadata.labels())
-              .withAnnotations(metadata.annotations())
-              .endMetadata()
-              .withData(secret.getData())
-              .build();
-      resource.patch(PatchContext.of(PatchType.JSON_MERGE), merge);
+      // Labels, annotations and data keys a user added are left alone; keys an earlier template
+      // wrote and this one no longer names are removed.
+      Map<String, java.util.Set<String>> stale = metadata.staleOn(existing);
+      resource.edit(
+          current -> {
+            current
+                .getMetadata()
+                .setLabels(
+                    merged(
+                        current.getMetadata().getLabels(), stale.get("label"), metadata.labels()));
+            current
+                .getMetadata()
+                .setAnnotations(
+                    merged(
+                        current.getMetadata().getAnnotations(),
+                        stale.get("annotation"),
+                        metadata.annotations()));
+            current.setData(merged(current.getData(), java.util.Set.of(), secret.getData()));
+            current.setStringData(null);
+            return current;
+          });
     } else {
       throw new IllegalStateException(
           "Secret " + name + " exists and is not owned by " + owner.getMetadata().getName());
     }
+  }
+
+  private static Map<String, String> merged(
+      Map<String, String> current, java.util.Set<String> remove, Map<String, String> put) {
+    Map<String, String> out = new java.util.LinkedHashMap<>(current == null ? Map.of() : current);
+    remove.forEach(out::remove);
+    out.putAll(put);
+    return out;
   }
 
   /** Whether an object's controller is the resource with this uid. */
