@@ -109,20 +109,10 @@ public final class DpsClientFactory implements Function<String, DpsClient> {
       int operationsPerMinute,
       Optional<String> caBundlePem) {
     DpsClientConfig.Builder b =
-        DpsClientConfig.builder(host, credential)
-            .requestTimeout(config.requestTimeout())
-            .connectTimeout(config.connectTimeout())
-            .maxRetries(CLIENT_RETRIES)
-            .rateLimitTimeout(RATE_LIMIT_WAIT)
-            .rateLimiter(
-                limiters.computeIfAbsent(
-                    limiterKey + "@" + operationsPerMinute,
-                    h ->
-                        new DpsRateLimiter(
-                            operationsPerMinute,
-                            operationsPerMinute,
-                            System::nanoTime,
-                            io.dpsoperator.dps.Sleeper.system())));
+        withOperatorSettings(
+            DpsClientConfig.builder(host, credential),
+            limiterKey + "@" + operationsPerMinute,
+            operationsPerMinute);
     if (caBundlePem.isPresent()) {
       b.caBundlePem(caBundlePem.get());
     } else {
@@ -171,24 +161,30 @@ public final class DpsClientFactory implements Function<String, DpsClient> {
     ConnectionString parsed = ConnectionString.parse(connectionString);
     String host = key(parsed.hostName());
     DpsClientConfig.Builder b =
-        DpsClientConfig.builder(parsed)
-            .requestTimeout(config.requestTimeout())
-            .connectTimeout(config.connectTimeout())
-            .maxRetries(CLIENT_RETRIES)
-            .rateLimitTimeout(RATE_LIMIT_WAIT)
-            .rateLimiter(
-                limiters.computeIfAbsent(
-                    host,
-                    // DPS's quota is per minute: a minute's worth may go at once, as DPS allows.
-                    h ->
-                        new DpsRateLimiter(
-                            config.rateLimitPerMinute(),
-                            config.rateLimitPerMinute(),
-                            System::nanoTime,
-                            io.dpsoperator.dps.Sleeper.system())));
-    config.caBundleFile().ifPresent(f -> b.caBundlePath(Path.of(f)));
-    extraCaPem.ifPresent(b::caBundlePem);
+        withOperatorSettings(DpsClientConfig.builder(parsed), host, config.rateLimitPerMinute());
+    operatorTrust(b);
     return b.build();
+  }
+
+  /**
+   * The operator's timeouts and retries, and the shared limiter of {@code limiterKey}: DPS's quota
+   * is per minute, so a minute's worth may go at once, as DPS allows.
+   */
+  private DpsClientConfig.Builder withOperatorSettings(
+      DpsClientConfig.Builder b, String limiterKey, int operationsPerMinute) {
+    return b.requestTimeout(config.requestTimeout())
+        .connectTimeout(config.connectTimeout())
+        .maxRetries(CLIENT_RETRIES)
+        .rateLimitTimeout(RATE_LIMIT_WAIT)
+        .rateLimiter(
+            limiters.computeIfAbsent(
+                limiterKey,
+                k ->
+                    new DpsRateLimiter(
+                        operationsPerMinute,
+                        operationsPerMinute,
+                        System::nanoTime,
+                        io.dpsoperator.dps.Sleeper.system())));
   }
 
   /** The one breaker of a DPS host. */
