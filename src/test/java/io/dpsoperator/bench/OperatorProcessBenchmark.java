@@ -44,6 +44,9 @@ class OperatorProcessBenchmark {
   /** {@code -Dbench.nmt=true} prints the JVM's native memory summary: where the RSS goes. */
   private static final boolean NMT = Boolean.getBoolean("bench.nmt");
 
+  /** {@code -Dbench.histogram=N} prints the N largest classes of the live heap after the GC. */
+  private static final int HISTOGRAM = Integer.getInteger("bench.histogram", 0);
+
   private static final int TIMEOUT_MINUTES = Integer.getInteger("bench.timeoutMinutes", 90);
 
   /** The image's JVM options (the Dockerfile's), or {@code -Dbench.jvm="..."} to try others. */
@@ -118,6 +121,14 @@ class OperatorProcessBenchmark {
       run("jcmd", String.valueOf(pid), "GC.run");
       String heap = run("jcmd", String.valueOf(pid), "GC.heap_info");
       String status = Files.readString(Path.of("/proc/" + pid + "/status"));
+      if (HISTOGRAM > 0) {
+        System.out.println(
+            "BENCH process live heap by class:\n"
+                + run("jcmd", String.valueOf(pid), "GC.class_histogram")
+                    .lines()
+                    .limit(HISTOGRAM + 3L)
+                    .collect(java.util.stream.Collectors.joining("\n")));
+      }
       if (NMT) {
         System.out.println(
             "BENCH process native memory:\n"

@@ -2,7 +2,6 @@ package io.dpsoperator.operator;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -14,7 +13,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 
-/** fabric8's mock Kubernetes API in CRUD mode, with the committed CRDs when asked for. */
+/**
+ * fabric8's mock Kubernetes API in CRUD mode (its lookups by name indexed: {@link
+ * IndexedCrudDispatcher}), with the committed CRDs when asked for.
+ */
 public final class MockKubernetes {
   public static final List<String> CRDS =
       List.of(
@@ -32,7 +34,7 @@ public final class MockKubernetes {
             new Context(),
             new MockWebServer(),
             new HashMap<>(),
-            new KubernetesCrudDispatcher(),
+            new IndexedCrudDispatcher(),
             false);
     server.init();
     return server;
