@@ -27,7 +27,12 @@ public class EventRecorder {
 
   private final KubernetesClient client;
   private final Clock clock;
-  private final Map<String, Recorded> recent = new ConcurrentHashMap<>();
+  // At fleet size every resource records an Event or two within the window: the key keeps the
+  // message's hash, not the message (about 150 bytes per entry instead of 500).
+  private final Map<Key, Recorded> recent = new ConcurrentHashMap<>();
+  private volatile Instant swept = Instant.EPOCH;
+
+  private record Key(String uid, String type, String reason, int messageHash, int messageLength) {}
 
   private record Recorded(String eventName, int count, Instant last) {}
 
@@ -59,7 +64,8 @@ public class EventRecorder {
     // Events of cluster-scoped objects live in the default namespace, as kubectl looks for them.
     String ns =
         on.getMetadata().getNamespace() == null ? "default" : on.getMetadata().getNamespace();
-    String key = on.getMetadata().getUid() + "|" + type + "|" + reason + "|" + message;
+    Key key =
+        new Key(on.getMetadata().getUid(), type, reason, message.hashCode(), message.length());
     Instant now = clock.instant();
     try {
       Recorded previous = recent.get(key);
@@ -111,7 +117,9 @@ public class EventRecorder {
                   .build())
           .create();
       recent.put(key, new Recorded(name, 1, now));
-      if (recent.size() > 10_000) {
+      // Forget what is past the window, at most once a minute (not on every Event of a fleet).
+      if (swept.plus(Duration.ofMinutes(1)).isBefore(now)) {
+        swept = now;
         recent.entrySet().removeIf(e -> e.getValue().last().plus(DEDUP_WINDOW).isBefore(now));
       }
     } catch (KubernetesClientException e) {

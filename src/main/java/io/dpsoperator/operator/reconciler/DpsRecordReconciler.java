@@ -106,7 +106,7 @@ public abstract class DpsRecordReconciler<
     // kind label: the resource's kind (IndividualEnrollment), as on the readiness gauge.
     this.certificateGauges =
         new CertificateExpiryGauges(meters, getClass().getSimpleName().replace("Reconciler", ""));
-    this.readiness = new ReadinessGauges(meters);
+    this.readiness = ReadinessGauges.of(meters);
   }
 
   // What each kind supplies.

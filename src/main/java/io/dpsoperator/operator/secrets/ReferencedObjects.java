@@ -247,6 +247,8 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
       source = all.inNamespace(scope.namespace()).withName(scope.name());
     }
     SharedIndexInformer<T> informer = source.withLimit(LIST_PAGE).runnableInformer(0);
+    // Looked up by key only: no index by namespace (a set entry per object).
+    informer.removeNamespaceIndex();
     informer.itemStore(store);
     informer.addEventHandler(
         new ResourceEventHandler<T>() {
