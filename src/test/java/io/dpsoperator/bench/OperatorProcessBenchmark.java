@@ -122,6 +122,16 @@ class OperatorProcessBenchmark {
       String heap = run("jcmd", String.valueOf(pid), "GC.heap_info");
       String status = Files.readString(Path.of("/proc/" + pid + "/status"));
       if (HISTOGRAM > 0) {
+        // The threads by name (digits folded): each costs its touched stack.
+        System.out.println(
+            "BENCH process threads: "
+                + run("jcmd", String.valueOf(pid), "Thread.print")
+                    .lines()
+                    .filter(l -> l.startsWith("\""))
+                    .map(l -> l.substring(1, l.indexOf('"', 1)).replaceAll("\\d+", "N"))
+                    .collect(
+                        java.util.stream.Collectors.groupingBy(
+                            n -> n, java.util.TreeMap::new, java.util.stream.Collectors.counting())));
         System.out.println(
             "BENCH process live heap by class:\n"
                 + run("jcmd", String.valueOf(pid), "GC.class_histogram")

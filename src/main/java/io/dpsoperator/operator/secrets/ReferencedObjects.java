@@ -1,8 +1,12 @@
 package io.dpsoperator.operator.secrets;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -42,6 +46,7 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
   private static final Logger LOG = LoggerFactory.getLogger(ReferencedObjects.class);
   // Lists by pages, so that listing many large Secrets does not hold them all at once.
   private static final long LIST_PAGE = 500;
+  private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   private final KubernetesClient client;
   private final Set<String> watchedNamespaces;
@@ -168,11 +173,36 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
         : client.configMaps().inNamespace(ref.namespace()).withName(ref.name()).get();
   }
 
-  /** Keeps the full object only while a resource refers to it. */
+  /**
+   * Keeps the object only while a resource refers to it, without what no reader needs: the managed
+   * fields and kubectl's last-applied annotation (which repeats a Secret's data) are often larger
+   * than the object itself.
+   */
   private synchronized void offer(ObjectRef ref, HasMetadata full) {
     if (users.containsKey(ref)) {
-      held.put(ref, full);
+      held.put(ref, slim(full));
     }
+  }
+
+  private static HasMetadata slim(HasMetadata full) {
+    ObjectMeta meta = full.getMetadata();
+    boolean managed = meta.getManagedFields() != null && !meta.getManagedFields().isEmpty();
+    boolean applied =
+        meta.getAnnotations() != null && meta.getAnnotations().containsKey(LAST_APPLIED);
+    if (!managed && !applied) {
+      return full;
+    }
+    ObjectMetaBuilder slim = new ObjectMetaBuilder(meta).withManagedFields();
+    if (applied) {
+      slim.removeFromAnnotations(LAST_APPLIED);
+    }
+    if (full instanceof Secret secret) {
+      return new SecretBuilder(secret).withMetadata(slim.build()).build();
+    }
+    if (full instanceof ConfigMap configMap) {
+      return new ConfigMapBuilder(configMap).withMetadata(slim.build()).build();
+    }
+    return full;
   }
 
   private synchronized void forget(ObjectRef ref) {

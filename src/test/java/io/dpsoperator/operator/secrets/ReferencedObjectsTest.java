@@ -216,6 +216,41 @@ class ReferencedObjectsTest {
     assertThat(held()).doesNotContain("\"other\"");
   }
 
+  @Test
+  void heldSecretsLeaveOutManagedFieldsAndTheLastAppliedCopy() throws Exception {
+    kube.secrets()
+        .inNamespace(NS)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("applied")
+                .addToLabels("team", "a")
+                .addToAnnotations(
+                    "kubectl.kubernetes.io/last-applied-configuration",
+                    "{\"stringData\":{\"primaryKey\":\"applied-copy\"}}")
+                .addNewManagedField()
+                .withManager("kubectl-client-side-apply")
+                .withOperation("Update")
+                .endManagedField()
+                .endMetadata()
+                .addToStringData("primaryKey", "k1")
+                .build())
+        .create();
+    ObjectRef ref = ObjectRef.secret(NS, "applied");
+    referenced.track(primary("a"), List.of(ref));
+    awaitWatching("marker");
+    await().atMost(WAIT).until(() -> held().contains("\"applied\""));
+
+    assertThat(referenced.data(ref)).hasValue(Map.of("primaryKey", "k1"));
+    assertThat(referenced.object(ref))
+        .get()
+        .satisfies(o -> assertThat(o.getMetadata().getLabels()).containsEntry("team", "a"));
+    assertThat(held())
+        .doesNotContain("applied-copy")
+        .doesNotContain("kubectl-client-side-apply")
+        .doesNotContain("last-applied-configuration");
+  }
+
   private String held() {
     List<HasMetadata> objects = referenced.heldObjects();
     return kube.getKubernetesSerialization().asJson(objects);
