@@ -33,8 +33,11 @@ public final class EmulatorCommand implements Callable<Integer> {
 
   @Option(
       names = "--port",
-      description = "HTTPS port (default: ${DEFAULT-VALUE}).",
-      defaultValue = "8443")
+      description =
+          "HTTPS port of both APIs and of MQTT and AMQP over WebSockets, 0 = free port (default:"
+              + " ${DEFAULT-VALUE}, the port the device SDKs' WebSocket transports use; below 1024"
+              + " it needs root or CAP_NET_BIND_SERVICE, or pass e.g. --port 8443).",
+      defaultValue = "443")
   int port;
 
   @Option(
@@ -255,7 +258,20 @@ public final class EmulatorCommand implements Callable<Integer> {
     }
 
     DpsEmulator emulator = b.build();
-    emulator.start();
+    try {
+      emulator.start();
+    } catch (java.io.UncheckedIOException e) {
+      emulator.close();
+      // No stack trace for the common case of a port that is taken or privileged.
+      spec.commandLine()
+          .getErr()
+          .println(
+              e.getCause().getMessage()
+                  + ". Choose other ports with --port, --mqtt-port and --amqp-port (the device"
+                  + " SDKs use 443, 8883 and 5671; ports below 1024 need root or"
+                  + " CAP_NET_BIND_SERVICE).");
+      return 2;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -46,6 +46,43 @@ class EmulatorCommandTest {
   }
 
   @Test
+  void listensOnTheDeviceSdksPortsByDefault() {
+    CommandLine cli = new CommandLine(new Main());
+    CommandLine emulator = cli.getSubcommands().get("emulator");
+    assertThat(emulator.getCommandSpec().findOption("--port").defaultValue()).isEqualTo("443");
+    assertThat(emulator.getCommandSpec().findOption("--mqtt-port").defaultValue())
+        .isEqualTo("8883");
+    assertThat(emulator.getCommandSpec().findOption("--amqp-port").defaultValue())
+        .isEqualTo("5671");
+  }
+
+  @Test
+  void aPortItCannotListenOnIsAClearErrorNotAStackTrace() throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      StringWriter err = new StringWriter();
+      CommandLine cli = new CommandLine(new Main());
+      cli.setErr(new PrintWriter(err));
+      int code =
+          cli.execute(
+              "emulator",
+              "--port",
+              String.valueOf(taken.getLocalPort()),
+              "--mqtt-port",
+              "-1",
+              "--amqp-port",
+              "-1",
+              "--admin-port",
+              "-1");
+      assertThat(code).isEqualTo(2);
+      assertThat(err.toString())
+          .contains("Could not listen for HTTPS on 127.0.0.1:" + taken.getLocalPort())
+          .contains("--port")
+          .doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void entraRolesParseByShortAndAzureName() {
     assertThat(EntraRole.parse("reader")).isEqualTo(EntraRole.DATA_READER);
     assertThat(EntraRole.parse("Contributor")).isEqualTo(EntraRole.DATA_CONTRIBUTOR);
