@@ -70,6 +70,11 @@ class OperatorMetricsTest {
             });
 
     env.kube.resource(ready).delete();
+    // One series per status and resource, whatever the number of reconciles.
+    assertThat(env.meters.scrape().lines())
+        .filteredOn(l -> l.startsWith(ReadinessGauges.METRIC + "{"))
+        .filteredOn(l -> l.contains("name=\"metered-broken\""))
+        .hasSize(3);
     await().atMost(WAIT).until(() -> readiness(ns, "metered-ok", "True") == null);
     assertThat(readiness(ns, "metered-ok", "False")).isNull();
     assertThat(readiness(ns, "metered-broken", "True")).isEqualTo(1.0);

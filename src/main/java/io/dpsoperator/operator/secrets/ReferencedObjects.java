@@ -1,12 +1,8 @@
 package io.dpsoperator.operator.secrets;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -46,7 +42,6 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
   private static final Logger LOG = LoggerFactory.getLogger(ReferencedObjects.class);
   // Lists by pages, so that listing many large Secrets does not hold them all at once.
   private static final long LIST_PAGE = 500;
-  private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   private final KubernetesClient client;
   private final Set<String> watchedNamespaces;
@@ -54,7 +49,7 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
       new HashMap<>();
   private final Map<ObjectRef, Set<ResourceID>> users = new HashMap<>();
   private final Map<ResourceID, Set<ObjectRef>> byPrimary = new HashMap<>();
-  private final Map<ObjectRef, HasMetadata> held = new HashMap<>();
+  private final Map<ObjectRef, HeldObject> held = new HashMap<>();
 
   /**
    * @param watchedNamespaces the namespaces the operator watches; empty means all namespaces
@@ -125,7 +120,7 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
    */
   public Optional<HasMetadata> object(ObjectRef ref) {
     SharedIndexInformer<? extends HasMetadata> informer;
-    HasMetadata cached;
+    HeldObject cached;
     synchronized (this) {
       informer = informers.get(WatchScope.covering(ref, watchedNamespaces));
       cached = held.get(ref);
@@ -139,9 +134,8 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
       return Optional.empty();
     }
     if (cached != null
-        && Objects.equals(
-            cached.getMetadata().getResourceVersion(), listed.getMetadata().getResourceVersion())) {
-      return Optional.of(cached);
+        && Objects.equals(cached.resourceVersion(), listed.getMetadata().getResourceVersion())) {
+      return Optional.of(cached.object(ref));
     }
     HasMetadata read = fetch(ref);
     if (read != null) {
@@ -152,10 +146,10 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
 
   /** Everything held in memory: the informers' stores and the data of referenced objects. */
   List<HasMetadata> heldObjects() {
-    List<HasMetadata> all;
+    List<HasMetadata> all = new ArrayList<>();
     List<SharedIndexInformer<? extends HasMetadata>> stores;
     synchronized (this) {
-      all = new ArrayList<>(held.values());
+      held.forEach((ref, object) -> all.add(object.object(ref)));
       stores = new ArrayList<>(informers.values());
     }
     stores.forEach(i -> all.addAll(i.getStore().list()));
@@ -174,35 +168,16 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
   }
 
   /**
-   * Keeps the object only while a resource refers to it, without what no reader needs: the managed
-   * fields and kubectl's last-applied annotation (which repeats a Secret's data) are often larger
-   * than the object itself.
+   * Keeps the object only while a resource refers to it, and only what readers need ({@link
+   * HeldObject}): no managed fields, no kubectl last-applied copy of the data.
    */
   private synchronized void offer(ObjectRef ref, HasMetadata full) {
     if (users.containsKey(ref)) {
-      held.put(ref, slim(full));
+      HeldObject compact = HeldObject.of(full);
+      if (compact != null) {
+        held.put(ref, compact);
+      }
     }
-  }
-
-  private static HasMetadata slim(HasMetadata full) {
-    ObjectMeta meta = full.getMetadata();
-    boolean managed = meta.getManagedFields() != null && !meta.getManagedFields().isEmpty();
-    boolean applied =
-        meta.getAnnotations() != null && meta.getAnnotations().containsKey(LAST_APPLIED);
-    if (!managed && !applied) {
-      return full;
-    }
-    ObjectMetaBuilder slim = new ObjectMetaBuilder(meta).withManagedFields();
-    if (applied) {
-      slim.removeFromAnnotations(LAST_APPLIED);
-    }
-    if (full instanceof Secret secret) {
-      return new SecretBuilder(secret).withMetadata(slim.build()).build();
-    }
-    if (full instanceof ConfigMap configMap) {
-      return new ConfigMapBuilder(configMap).withMetadata(slim.build()).build();
-    }
-    return full;
   }
 
   private synchronized void forget(ObjectRef ref) {

@@ -1,0 +1,119 @@
+package io.dpsoperator.operator.secrets;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What is kept in memory of a referenced Secret or ConfigMap: its data and the metadata the
+ * reconcilers read (resourceVersion, labels, annotations, owners), in immutable collections. A
+ * fabric8 object of the same Secret, with its empty maps and lists, uid, timestamps, managed fields
+ * and kubectl's last-applied copy of the data, costs two to ten times as much; at 10,000 resources
+ * that is the difference between fitting a small pod and not. {@link #object} makes the fabric8
+ * object again on demand.
+ *
+ * @param secret a Secret (true) or a ConfigMap
+ * @param data a Secret's {@code data} (base64, as the API server sends it) or a ConfigMap's data
+ * @param binaryData a ConfigMap's {@code binaryData}; empty for Secrets
+ */
+record HeldObject(
+    boolean secret,
+    String resourceVersion,
+    String type,
+    Map<String, String> labels,
+    Map<String, String> annotations,
+    List<OwnerReference> owners,
+    Map<String, String> data,
+    Map<String, String> binaryData) {
+
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  /** The compact form of a Secret or ConfigMap; null for any other kind. */
+  static HeldObject of(HasMetadata full) {
+    ObjectMeta meta = full.getMetadata();
+    Map<String, String> annotations = copy(meta.getAnnotations());
+    if (annotations.containsKey(LAST_APPLIED)) {
+      Map<String, String> without = new HashMap<>(annotations);
+      without.remove(LAST_APPLIED);
+      annotations = Map.copyOf(without);
+    }
+    List<OwnerReference> owners =
+        meta.getOwnerReferences() == null ? List.of() : List.copyOf(meta.getOwnerReferences());
+    if (full instanceof Secret s) {
+      Map<String, String> data = new HashMap<>(copy(s.getData()));
+      // Objects from the API server have no stringData; one built in code may.
+      if (s.getStringData() != null) {
+        s.getStringData()
+            .forEach(
+                (k, v) ->
+                    data.put(
+                        k,
+                        java.util.Base64.getEncoder()
+                            .encodeToString(v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+      }
+      return new HeldObject(
+          true,
+          meta.getResourceVersion(),
+          s.getType(),
+          copy(meta.getLabels()),
+          annotations,
+          owners,
+          Map.copyOf(data),
+          Map.of());
+    }
+    if (full instanceof ConfigMap c) {
+      return new HeldObject(
+          false,
+          meta.getResourceVersion(),
+          null,
+          copy(meta.getLabels()),
+          annotations,
+          owners,
+          copy(c.getData()),
+          copy(c.getBinaryData()));
+    }
+    return null;
+  }
+
+  /** The fabric8 object again, with what was kept. */
+  HasMetadata object(ObjectRef ref) {
+    ObjectMeta meta =
+        new ObjectMetaBuilder()
+            .withName(ref.name())
+            .withNamespace(ref.namespace())
+            .withResourceVersion(resourceVersion)
+            .withLabels(labels.isEmpty() ? null : new HashMap<>(labels))
+            .withAnnotations(annotations.isEmpty() ? null : new HashMap<>(annotations))
+            .withOwnerReferences(owners)
+            .build();
+    return secret
+        ? new SecretBuilder()
+            .withMetadata(meta)
+            .withType(type)
+            .withData(new HashMap<>(data))
+            .build()
+        : new ConfigMapBuilder()
+            .withMetadata(meta)
+            .withData(new HashMap<>(data))
+            .withBinaryData(binaryData.isEmpty() ? null : new HashMap<>(binaryData))
+            .build();
+  }
+
+  private static Map<String, String> copy(Map<String, String> map) {
+    if (map == null || map.isEmpty()) {
+      return Map.of();
+    }
+    // Map.copyOf refuses null values, which a ConfigMap's data may hold.
+    Map<String, String> clean = new HashMap<>();
+    map.forEach((k, v) -> clean.put(k, v == null ? "" : v));
+    return Map.copyOf(clean);
+  }
+}
