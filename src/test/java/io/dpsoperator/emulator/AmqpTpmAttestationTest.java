@@ -10,15 +10,29 @@ import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientS
 import com.microsoft.azure.sdk.iot.provisioning.device.ProvisioningDeviceClientTransportProtocol;
 import com.microsoft.azure.sdk.iot.provisioning.device.internal.exceptions.ProvisioningDeviceClientException;
 import io.dpsoperator.emulator.TestClient.Resp;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import javax.net.ssl.SSLSocket;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.Sasl;
+import org.apache.qpid.proton.engine.SaslListener;
+import org.apache.qpid.proton.engine.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tss.Tpm;
@@ -175,5 +189,166 @@ class AmqpTpmAttestationTest {
         .isInstanceOf(ProvisioningDeviceClientException.class);
     JsonNode state = client.service("GET", "/registrations/" + id, null).json();
     assertThat(state.get("status").asText()).isEqualTo("disabled");
+  }
+
+  /**
+   * DPS's SASL TPM exchange driven by hand with Proton-J's client engine over a TLS socket: records
+   * the challenges, answers them as the SDKs do, and finishes with {@code sasToken} (computed from
+   * the blob the challenges carried).
+   */
+  private static final class SaslTpmDevice implements SaslListener, AutoCloseable {
+    final SSLSocket socket;
+    final Transport transport = Proton.transport();
+    final Sasl sasl;
+    final List<byte[]> challenges = new ArrayList<>();
+    final ByteArrayOutputStream blob = new ByteArrayOutputStream();
+    private final byte[] init;
+    private final byte[] srk;
+    private final Function<byte[], String> sasToken;
+
+    SaslTpmDevice(String registrationId, byte[] ek, byte[] srk, Function<byte[], String> sasToken)
+        throws IOException {
+      String host = dps.deviceEndpoint().replaceFirst(":\\d+$", "");
+      socket =
+          (SSLSocket) dps.clientSslContext().getSocketFactory().createSocket(host, dps.amqpPort());
+      socket.startHandshake();
+      socket.setSoTimeout(50);
+      ByteArrayOutputStream i = new ByteArrayOutputStream();
+      i.write(0);
+      i.writeBytes((dps.idScope() + "\0" + registrationId + "\0").getBytes(StandardCharsets.UTF_8));
+      i.writeBytes(ek);
+      this.init = i.toByteArray();
+      this.srk = srk;
+      this.sasToken = sasToken;
+      Connection connection = Proton.connection();
+      transport.bind(connection);
+      sasl = transport.sasl();
+      sasl.client();
+      sasl.setListener(this);
+      connection.setHostname(host);
+      connection.open();
+    }
+
+    @Override
+    public void onSaslMechanisms(Sasl s, Transport t) {
+      assertThat(s.getRemoteMechanisms()).contains("TPM", "PLAIN");
+      s.setMechanisms("TPM");
+      s.send(init, 0, init.length);
+    }
+
+    @Override
+    public void onSaslChallenge(Sasl s, Transport t) {
+      byte[] challenge = new byte[s.pending()];
+      s.recv(challenge, 0, challenge.length);
+      challenges.add(challenge);
+      byte[] answer;
+      if (challenges.size() == 1) {
+        answer = new byte[srk.length + 1];
+        System.arraycopy(srk, 0, answer, 1, srk.length);
+      } else {
+        blob.write(challenge, 1, challenge.length - 1);
+        answer =
+            (challenge[0] & 0xC0) == 0xC0
+                ? ("\0" + sasToken.apply(blob.toByteArray())).getBytes(StandardCharsets.UTF_8)
+                : new byte[] {0};
+      }
+      s.send(answer, 0, answer.length);
+    }
+
+    @Override
+    public void onSaslInit(Sasl s, Transport t) {}
+
+    @Override
+    public void onSaslResponse(Sasl s, Transport t) {}
+
+    @Override
+    public void onSaslOutcome(Sasl s, Transport t) {}
+
+    /** Pumps bytes until the SASL outcome arrives (10 s at most). */
+    Sasl.SaslOutcome outcome() throws IOException {
+      Instant deadline = Instant.now().plusSeconds(10);
+      byte[] buffer = new byte[8192];
+      while (sasl.getOutcome() == Sasl.SaslOutcome.PN_SASL_NONE) {
+        assertThat(Instant.now()).as("SASL finished in time").isBefore(deadline);
+        while (transport.pending() > 0) {
+          ByteBuffer head = transport.head();
+          byte[] bytes = new byte[head.remaining()];
+          head.get(bytes);
+          transport.pop(bytes.length);
+          socket.getOutputStream().write(bytes);
+        }
+        socket.getOutputStream().flush();
+        try {
+          int n = socket.getInputStream().read(buffer);
+          if (n < 0) {
+            break;
+          }
+          transport.tail().put(buffer, 0, n);
+          transport.process();
+        } catch (SocketTimeoutException e) {
+          // nothing yet
+        }
+      }
+      return sasl.getOutcome();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  @Test
+  void saslTpmFramesTheBlobInSegmentsAndChecksTheSasSignedWithIt() throws Exception {
+    String id = "wire-tpm-device";
+    SwtpmSecurityProvider device = new SwtpmSecurityProvider(tpm, id, dps.clientSslContext());
+    enroll(id, Map.of("endorsementKey", b64(device.getEndorsementKey())), "enabled");
+    Function<byte[], String> signed =
+        blob -> {
+          device.activateIdentityKey(blob);
+          try {
+            return tpmSas(device, id);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+
+    try (SaslTpmDevice d =
+        new SaslTpmDevice(id, device.getEndorsementKey(), device.getStorageRootKey(), signed)) {
+      assertThat(d.outcome()).isEqualTo(Sasl.SaslOutcome.PN_SASL_OK);
+      assertThat(d.challenges.get(0)).containsExactly(0);
+      List<byte[]> segments = d.challenges.subList(1, d.challenges.size());
+      assertThat(segments).hasSize(2); // what SDK 2.1.3 requires: one 0x80, then 0xC1
+      assertThat(segments.get(0)[0]).isEqualTo((byte) 0x80);
+      assertThat(segments.get(1)[0]).isEqualTo((byte) 0xC1);
+      assertThat(segments).allSatisfy(c -> assertThat(c.length).isLessThanOrEqualTo(401));
+      assertThat(device.decryptedExtraData())
+          .isEqualTo(dps.idScope().getBytes(StandardCharsets.UTF_8));
+    }
+
+    // A token whose signature is not the TPM's: outcome auth after the blob.
+    Function<byte[], String> tampered =
+        blob -> {
+          String sas = signed.apply(blob);
+          return sas.replaceFirst("sig=.", "sig=" + (sas.contains("sig=A") ? "B" : "A"));
+        };
+    try (SaslTpmDevice d =
+        new SaslTpmDevice(id, device.getEndorsementKey(), device.getStorageRootKey(), tampered)) {
+      assertThat(d.outcome()).isEqualTo(Sasl.SaslOutcome.PN_SASL_AUTH);
+      assertThat(d.challenges).hasSize(3);
+    }
+
+    // No enrollment for the id: outcome auth after the storage root key, no blob.
+    try (SaslTpmDevice d =
+        new SaslTpmDevice(
+            "wire-tpm-unknown",
+            device.getEndorsementKey(),
+            device.getStorageRootKey(),
+            blob -> "")) {
+      assertThat(d.outcome()).isEqualTo(Sasl.SaslOutcome.PN_SASL_AUTH);
+      assertThat(d.challenges).hasSize(1);
+    }
+    assertThat(client.service("GET", "/registrations/wire-tpm-unknown", null).status())
+        .isEqualTo(404);
   }
 }
