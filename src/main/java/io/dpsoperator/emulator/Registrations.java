@@ -269,9 +269,12 @@ final class Registrations {
 
   private static ApiException tpmUnsupported(Transport transport) {
     return ApiException.badRequest(
-        "TPM attestation is not supported over "
-            + transport
-            + " (as in DPS); register TPM devices over HTTPS");
+        transport == Transport.AMQP
+            ? "A register call over AMQP carries no tpm body (as in DPS): TPM devices take the"
+                + " challenge in SASL (mechanism TPM) or over HTTPS"
+            : "TPM attestation is not supported over "
+                + transport
+                + " (as in DPS); register TPM devices over HTTPS or AMQP");
   }
 
   /**
