@@ -46,8 +46,9 @@ final class Registrations {
 
   /**
    * How the device reached the emulator. The TPM challenge is a register call over HTTPS only; DPS
-   * has none over MQTT, and over AMQP it runs inside SASL ({@link #tpmAuthenticationKey}), so a
-   * register call there never carries a {@code tpm} body.
+   * has none over MQTT, and over AMQP it runs inside SASL ({@link
+   * Registrations#tpmAuthenticationKey}), so a register call there never carries a {@code tpm}
+   * body.
    */
   enum Transport {
     HTTPS,
