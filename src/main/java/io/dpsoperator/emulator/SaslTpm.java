@@ -2,6 +2,7 @@ package io.dpsoperator.emulator;
 
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -68,8 +69,8 @@ final class SaslTpm {
   private String idScope;
   private String registrationId;
   private byte[] endorsementKey;
-  private byte[] blob;
-  private int sent; // bytes of the blob sent so far
+  private List<byte[]> segments;
+  private int sent; // segments sent so far
 
   SaslTpm(Registrations registrations, List<X509Certificate> peerCertificates) {
     this.registrations = registrations;
@@ -117,7 +118,9 @@ final class SaslTpm {
 
   private Step storageRootKey(byte[] srk) {
     try {
-      blob = registrations.tpmAuthenticationKey(idScope, registrationId, endorsementKey, srk);
+      segments =
+          segments(
+              registrations.tpmAuthenticationKey(idScope, registrationId, endorsementKey, srk));
     } catch (ApiException e) {
       return refuse(reason(e));
     }
@@ -126,16 +129,35 @@ final class SaslTpm {
   }
 
   private Step nextSegment() {
-    int length = Math.min(SEGMENT_BYTES, blob.length - sent);
-    boolean last = sent + length == blob.length;
-    byte[] segment = new byte[length + 1];
-    segment[0] = last ? FINAL : MORE;
-    System.arraycopy(blob, sent, segment, 1, length);
-    sent += length;
-    if (last) {
+    byte[] segment = segments.get(sent++);
+    if (sent == segments.size()) {
       state = State.SAS_TOKEN;
     }
     return new Challenge(segment);
+  }
+
+  /**
+   * The challenge segments that carry {@code blob}: at least two (the Java SDK takes exactly one
+   * {@code 0x80} segment, then the {@code 0xC1} one; an RSA-2048 blob of about 750 bytes makes
+   * two), of equal size up to one byte and at most {@link #SEGMENT_BYTES} bytes each, every one
+   * after its control byte.
+   */
+  static List<byte[]> segments(byte[] blob) {
+    int count = Math.max(2, (blob.length + SEGMENT_BYTES - 1) / SEGMENT_BYTES);
+    List<byte[]> out = new ArrayList<>(count);
+    int offset = 0;
+    for (int i = 0; i < count; i++) {
+      int length = (blob.length - offset) / (count - i); // spreads the remainder over the tail
+      if (i == count - 1) {
+        length = blob.length - offset;
+      }
+      byte[] segment = new byte[length + 1];
+      segment[0] = i == count - 1 ? FINAL : MORE;
+      System.arraycopy(blob, offset, segment, 1, length);
+      offset += length;
+      out.add(segment);
+    }
+    return out;
   }
 
   private Step sasToken(String sasToken) {
