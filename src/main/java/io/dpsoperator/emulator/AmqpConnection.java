@@ -47,12 +47,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One device's AMQP 1.0 connection, as DPS speaks AMQP, on Apache Qpid Proton-J's engine (Netty
  * carries the bytes): SASL PLAIN with authcid {@code {idScope}/registrations/{registrationId}} and
- * the SAS token as password, or no SASL with a TLS client certificate (X.509); a session with a
- * link each way addressed {@code /{idScope}/registrations/{registrationId}}; requests carry the
- * application property {@code iotdps-operation-type} ({@code iotdps-register} with the register
- * body, or {@code iotdps-get-operationstatus} with {@code iotdps-operation-id}); answers are the
- * HTTPS API's JSON in a Data section, with {@code retry-after} and {@code status} application
- * properties.
+ * the SAS token as password, SASL TPM (DPS's TPM challenge, {@link SaslTpm}), or no SASL with a TLS
+ * client certificate (X.509); a session with a link each way addressed {@code
+ * /{idScope}/registrations/{registrationId}}; requests carry the application property {@code
+ * iotdps-operation-type} ({@code iotdps-register} with the register body, or {@code
+ * iotdps-get-operationstatus} with {@code iotdps-operation-id}); answers are the HTTPS API's JSON
+ * in a Data section, with {@code retry-after} and {@code status} application properties.
  *
  * <p>Proton-J is not thread-safe: the engine is touched only on the channel's event loop;
  * registrations run on the request threads, one after another per connection.
@@ -98,17 +98,65 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     transport.bind(connection);
     Sasl sasl = transport.sasl();
     sasl.server();
-    sasl.setMechanisms("PLAIN");
+    sasl.setMechanisms("PLAIN", SaslTpm.MECHANISM);
     sasl.allowSkip(true); // X.509 devices open AMQP without SASL
-    sasl.setListener(new PlainAuthentication());
+    sasl.setListener(new Authentication());
   }
 
-  /** SASL PLAIN: {@code [authzid] NUL authcid NUL password}. */
-  private final class PlainAuthentication implements SaslListener {
+  /**
+   * SASL PLAIN ({@code [authzid] NUL authcid NUL password}) or DPS's TPM mechanism ({@link
+   * SaslTpm}).
+   */
+  private final class Authentication implements SaslListener {
+    private SaslTpm tpm;
+
     @Override
     public void onSaslInit(Sasl sasl, Transport t) {
       byte[] initial = new byte[sasl.pending()];
       sasl.recv(initial, 0, initial.length);
+      String[] chosen = sasl.getRemoteMechanisms();
+      if (chosen.length == 1 && SaslTpm.MECHANISM.equals(chosen[0])) {
+        tpm = new SaslTpm(registrations, peerCertificates());
+        step(sasl, tpm.init(initial));
+        return;
+      }
+      plain(sasl, initial);
+    }
+
+    @Override
+    public void onSaslResponse(Sasl sasl, Transport t) {
+      byte[] response = new byte[sasl.pending()];
+      sasl.recv(response, 0, response.length);
+      if (tpm == null) {
+        LOG.info("Refused AMQP connection reason=SASL response without the TPM mechanism");
+        sasl.done(Sasl.SaslOutcome.PN_SASL_AUTH);
+        return;
+      }
+      step(sasl, tpm.response(response));
+    }
+
+    private void step(Sasl sasl, SaslTpm.Step step) {
+      if (step instanceof SaslTpm.Challenge c) {
+        sasl.send(c.bytes(), 0, c.bytes().length);
+      } else if (step instanceof SaslTpm.Accept a) {
+        idScope = a.idScope();
+        registrationId = a.registrationId();
+        credentials = a.credentials();
+        authenticated = true;
+        LOG.atDebug()
+            .addKeyValue("registrationId", registrationId)
+            .log("Authenticated AMQP connection with SASL TPM");
+        sasl.done(Sasl.SaslOutcome.PN_SASL_OK);
+      } else if (step instanceof SaslTpm.Refuse r) {
+        LOG.atInfo()
+            .addKeyValue("registrationId", r.registrationId())
+            .addKeyValue("reason", r.reason())
+            .log("Refused AMQP connection (SASL TPM)");
+        sasl.done(Sasl.SaslOutcome.PN_SASL_AUTH);
+      }
+    }
+
+    private void plain(Sasl sasl, byte[] initial) {
       String[] parts = new String(initial, StandardCharsets.UTF_8).split("\0", -1);
       String authcid = parts.length == 3 ? parts[1] : null;
       String password = parts.length == 3 ? parts[2] : null;
@@ -146,9 +194,6 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void onSaslChallenge(Sasl sasl, Transport t) {}
-
-    @Override
-    public void onSaslResponse(Sasl sasl, Transport t) {}
 
     @Override
     public void onSaslOutcome(Sasl sasl, Transport t) {}

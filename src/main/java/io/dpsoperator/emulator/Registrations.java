@@ -10,6 +10,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -44,8 +45,10 @@ final class Registrations {
       ObjectNode runtimeAttestation) {}
 
   /**
-   * How the device reached the emulator. TPM attestation (the nonce challenge) exists over HTTPS
-   * only here; DPS has none over MQTT, and over AMQP it runs inside SASL, which is not emulated.
+   * How the device reached the emulator. The TPM challenge is a register call over HTTPS only; DPS
+   * has none over MQTT, and over AMQP it runs inside SASL ({@link
+   * Registrations#tpmAuthenticationKey}), so a register call there never carries a {@code tpm}
+   * body.
    */
   enum Transport {
     HTTPS,
@@ -166,6 +169,37 @@ final class Registrations {
     return response;
   }
 
+  /**
+   * The TPM challenge outside a register call (AMQP's SASL TPM mechanism): the raw {@code
+   * authenticationKey} blob issued to {@code registrationId} for the presented endorsement and
+   * storage root keys (TPM2B_PUBLIC bytes), the same blob the HTTPS 401 carries.
+   *
+   * @throws ApiException when the scope, the id or a key is not usable, or the keys are not those
+   *     of a TPM enrollment of the id
+   */
+  byte[] tpmAuthenticationKey(
+      String scope, String registrationId, byte[] endorsementKey, byte[] storageRootKey) {
+    checkScope(scope);
+    EnrollmentCodec.validateId(registrationId, "registrationId");
+    TpmPublic ek = tpmPublic(endorsementKey, "endorsement key");
+    TpmPublic srk = tpmPublic(storageRootKey, "storage root key");
+    ObjectNode individual;
+    synchronized (state) {
+      ObjectNode stored = state.enrollments.get(key(registrationId));
+      individual = stored == null ? null : stored.deepCopy();
+    }
+    return Base64.getDecoder().decode(tpm.issue(registrationId, ek, srk, individual));
+  }
+
+  private static TpmPublic tpmPublic(byte[] bytes, String what) {
+    try {
+      return TpmPublic.parseRsa(bytes);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(
+          "The " + what + " is not a TPM2B_PUBLIC of an RSA key: " + e.getMessage());
+    }
+  }
+
   /** The state of an operation started by {@link #register}. */
   Response operationStatus(String registrationId, String operationId, Credentials credentials) {
     Operations.Operation op = state.operations.get(operationId);
@@ -236,9 +270,12 @@ final class Registrations {
 
   private static ApiException tpmUnsupported(Transport transport) {
     return ApiException.badRequest(
-        "TPM attestation is not supported over "
-            + transport
-            + " (as in DPS); register TPM devices over HTTPS");
+        transport == Transport.AMQP
+            ? "A register call over AMQP carries no tpm body (as in DPS): TPM devices take the"
+                + " challenge in SASL (mechanism TPM) or over HTTPS"
+            : "TPM attestation is not supported over "
+                + transport
+                + " (as in DPS); register TPM devices over HTTPS or AMQP");
   }
 
   /**

@@ -49,8 +49,30 @@ final class TpmChallenges {
    * @param enrollment the individual enrollment of the registration id (a copy), or null
    */
   Response challenge(String registrationId, JsonNode tpm, ObjectNode enrollment) {
-    TpmPublic presentedEk = presented(tpm, "endorsementKey");
-    TpmPublic srk = presented(tpm, "storageRootKey");
+    String blob =
+        issue(
+            registrationId,
+            presented(tpm, "endorsementKey"),
+            presented(tpm, "storageRootKey"),
+            enrollment);
+    ObjectNode body = Json.object();
+    body.put("authenticationKey", blob);
+    body.put("keyName", "registration");
+    body.put("errorCode", 401002);
+    body.put("message", "Unauthorized: activate the authentication key and sign with it");
+    return Response.of(401, body).header("x-ms-error-code", "401002");
+  }
+
+  /**
+   * The base64 {@code authenticationKey} blob for an enrolled TPM device (the one implementation
+   * behind the HTTPS 401 challenge and the AMQP SASL TPM mechanism): a new HMAC identity key,
+   * sealed to the enrolled endorsement key and the presented storage root key, remembered for
+   * {@link #verify}.
+   *
+   * @throws ApiException.UnauthorizedException when the id has no TPM enrollment or the keys are
+   *     not the enrolled ones
+   */
+  String issue(String registrationId, TpmPublic presentedEk, TpmPublic srk, ObjectNode enrollment) {
     if (!isTpm(enrollment)) {
       throw ApiException.unauthorized("no TPM enrollment for registration id " + registrationId);
     }
@@ -89,12 +111,7 @@ final class TpmChallenges {
                     ek, srk, identityKey, idScope.getBytes(StandardCharsets.UTF_8), random));
     issued.put(key(registrationId), new Issued(enrolledEkText, identityKey, blob));
     LOG.atInfo().addKeyValue("registrationId", registrationId).log("Issued TPM challenge");
-    ObjectNode body = Json.object();
-    body.put("authenticationKey", blob);
-    body.put("keyName", "registration");
-    body.put("errorCode", 401002);
-    body.put("message", "Unauthorized: activate the authentication key and sign with it");
-    return Response.of(401, body).header("x-ms-error-code", "401002");
+    return blob;
   }
 
   /**

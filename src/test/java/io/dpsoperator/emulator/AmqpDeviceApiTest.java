@@ -227,4 +227,28 @@ class AmqpDeviceApiTest {
           .isEqualTo("amqp:unauthorized-access");
     }
   }
+
+  @Test
+  void aRegisterCallWithATpmBodyIsABadRequestNamingSasl() throws Exception {
+    String key = enroll("amqp-wire-tpm-body");
+    String address = "/" + dps.idScope() + "/registrations/amqp-wire-tpm-body";
+    try (Device d =
+        new Device(
+            dps.idScope() + "/registrations/amqp-wire-tpm-body",
+            token("amqp-wire-tpm-body", key))) {
+      d.openLinks(address);
+      d.pumpUntil(
+          () ->
+              d.receiver.getRemoteState() == EndpointState.ACTIVE
+                  && d.sender.getRemoteState() == EndpointState.ACTIVE);
+      Map<String, Object> register = new HashMap<>();
+      register.put("iotdps-operation-type", "iotdps-register");
+      Message answer =
+          d.request(
+              register,
+              "{\"registrationId\":\"amqp-wire-tpm-body\",\"tpm\":{\"endorsementKey\":\"AAAA\"}}");
+      assertThat(answer.getApplicationProperties().getValue()).containsEntry("status", 400);
+      assertThat(json(answer).get("message").asText()).contains("SASL").contains("TPM");
+    }
+  }
 }
