@@ -669,10 +669,19 @@ public abstract class DpsRecordReconciler<
     return UpdateControl.<P>noUpdate().rescheduleAfter(resyncInterval());
   }
 
-  /** How long until the next periodic sync of one resource. */
+  /**
+   * How long until the next periodic sync of one resource: the interval less up to a fifth of it,
+   * at random. Resources reconciled together (all of them, after a restart) would otherwise come
+   * back together every interval, and a spec change arriving then would wait behind thousands of
+   * periodic reconciles; spread out, they never exceed the interval.
+   */
   private java.time.Duration resyncInterval() {
     java.time.Duration refresh = statusRefreshInterval();
-    return refresh.compareTo(config.resyncInterval()) < 0 ? refresh : config.resyncInterval();
+    long interval =
+        (refresh.compareTo(config.resyncInterval()) < 0 ? refresh : config.resyncInterval())
+            .toMillis();
+    return java.time.Duration.ofMillis(
+        interval - java.util.concurrent.ThreadLocalRandom.current().nextLong(interval / 5 + 1));
   }
 
   /** How often a kind refreshes status facts that DPS's inventory does not carry. */
