@@ -199,9 +199,9 @@ class EmulatorCapacityBenchmark {
                       dps, http, base, groupKey, expiry, "dev-", thread, n, timer, failures));
       devices.print();
       // A device's connection per registration, as devices that boot, register and go: a client
-      // (sharing the first one's threads) whose pool is emptied after each registration, so every
-      // registration opens TCP and a TLS handshake (a full one: the emulator issues no TLS 1.3
-      // session tickets).
+      // (sharing the first one's threads) with a TLS context of its own (an empty session cache,
+      // so a full handshake) and a pool emptied after the registration.
+      X509TrustManager trust = trustManager(dps);
       Result newConnections =
           run(
               "device registrations, a new TLS connection each",
@@ -209,7 +209,18 @@ class EmulatorCapacityBenchmark {
               RUN,
               (thread, n, timer) -> {
                 ConnectionPool pool = new ConnectionPool(1, 1, TimeUnit.SECONDS);
-                OkHttpClient device = http.newBuilder().connectionPool(pool).build();
+                OkHttpClient device;
+                try {
+                  SSLContext fresh = SSLContext.getInstance("TLS");
+                  fresh.init(null, new javax.net.ssl.TrustManager[] {trust}, null);
+                  device =
+                      http.newBuilder()
+                          .sslSocketFactory(fresh.getSocketFactory(), trust)
+                          .connectionPool(pool)
+                          .build();
+                } catch (java.security.GeneralSecurityException e) {
+                  throw new IOException(e);
+                }
                 registerAndPoll(
                     dps, device, base, groupKey, expiry, "new-", thread, n, timer, failures);
                 pool.evictAll();
@@ -405,6 +416,15 @@ class EmulatorCapacityBenchmark {
 
   private static OkHttpClient client(DpsEmulator dps) throws Exception {
     SSLContext ssl = dps.clientSslContext();
+    return new OkHttpClient.Builder()
+        .sslSocketFactory(ssl.getSocketFactory(), trustManager(dps))
+        .connectionPool(new ConnectionPool(THREADS * 2, 5, TimeUnit.MINUTES))
+        .dispatcher(dispatcher())
+        .build();
+  }
+
+  /** A trust manager for the emulator's CA. */
+  private static X509TrustManager trustManager(DpsEmulator dps) throws Exception {
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
@@ -416,11 +436,7 @@ class EmulatorCapacityBenchmark {
                 new java.io.ByteArrayInputStream(
                     dps.caCertificatePem().getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
     tmf.init(ks);
-    return new OkHttpClient.Builder()
-        .sslSocketFactory(ssl.getSocketFactory(), (X509TrustManager) tmf.getTrustManagers()[0])
-        .connectionPool(new ConnectionPool(THREADS * 2, 5, TimeUnit.MINUTES))
-        .dispatcher(dispatcher())
-        .build();
+    return (X509TrustManager) tmf.getTrustManagers()[0];
   }
 
   private static okhttp3.Dispatcher dispatcher() {
