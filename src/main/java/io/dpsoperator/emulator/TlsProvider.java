@@ -17,8 +17,8 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
  * The emulator's TLS provider: Bouncy Castle's JSSE, with Bouncy Castle's public-key crypto (ECDSA
  * P-256 signing with a precomputed generator table, X25519) and the JDK's symmetric crypto and
  * digests (AES-GCM and SHA-2 with the CPU's instructions). A full handshake then costs the server
- * about a third of the JDK provider's CPU (docs/benchmarks.md). Neither provider is registered in
- * the JVM's provider list.
+ * about half the JDK provider's CPU (docs/benchmarks.md). Neither provider is registered in the
+ * JVM's provider list.
  */
 final class TlsProvider {
   /**
