@@ -530,16 +530,22 @@ public final class DpsEmulator implements AutoCloseable {
     }
   }
 
+  /**
+   * The server's TLS context on {@link TlsProvider}: the key is turned into a Bouncy Castle key
+   * (named curve, so its signing table is computed once) and kept in a Bouncy Castle key store.
+   */
   private static SSLContext sslContext(List<X509Certificate> chain, PrivateKey key) {
     try {
       char[] password = "emulator".toCharArray();
-      KeyStore keyStore = KeyStore.getInstance("PKCS12");
+      PrivateKey bcKey =
+          java.security.KeyFactory.getInstance(key.getAlgorithm(), TlsProvider.BC)
+              .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(key.getEncoded()));
+      KeyStore keyStore = KeyStore.getInstance("PKCS12", TlsProvider.BC);
       keyStore.load(null, null);
-      keyStore.setKeyEntry("server", key, password, chain.toArray(X509Certificate[]::new));
-      KeyManagerFactory kmf =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keyStore.setKeyEntry("server", bcKey, password, chain.toArray(X509Certificate[]::new));
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX", TlsProvider.JSSE);
       kmf.init(keyStore, password);
-      SSLContext ctx = SSLContext.getInstance("TLS");
+      SSLContext ctx = SSLContext.getInstance("TLS", TlsProvider.JSSE);
       ctx.init(kmf.getKeyManagers(), new TrustManager[] {new AnyClientTrustManager()}, null);
       return ctx;
     } catch (GeneralSecurityException | IOException e) {

@@ -129,10 +129,29 @@ final class Listeners implements AutoCloseable {
     }
   }
 
+  /**
+   * The cipher suites DPS offers: TLS 1.3's AES-GCM suites and, for TLS 1.2, ECDHE with AES-GCM or
+   * AES-CBC (ECDSA or RSA server keys). A short list also spares the provider checking the 30-odd
+   * suites a JDK client offers against its constraints on every handshake.
+   */
+  static final String[] CIPHER_SUITES = {
+    "TLS_AES_256_GCM_SHA384",
+    "TLS_AES_128_GCM_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"
+  };
+
   private SslHandler tls() {
     SSLEngine engine = sslContext.createSSLEngine();
     engine.setUseClientMode(false);
     engine.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+    engine.setEnabledCipherSuites(CIPHER_SUITES);
     engine.setWantClientAuth(true);
     return new SslHandler(engine);
   }

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * The emulator's own capacity, so that it never bounds another benchmark: 16 client threads over
  * HTTPS (keep-alive, one connection per thread), service operations per second and device
  * registrations per second, with p50 and p99 per request. The load generator only speaks HTTPS, so
- * it measures whatever server sits behind the port. Run with {@code mvn -Pbench test
+ * it measures whatever server sits behind the port. A third phase registers each device on a new
+ * TLS connection (handshake, register, poll, close). Run with {@code mvn -Pbench test
  * -Dtest=EmulatorCapacityBenchmark}; knobs {@code bench.threads} (16), {@code bench.seconds} (15).
  *
  * <p>Target (issue #14): 100 times one DPS unit (1,000 operations and 1,000 registrations per
@@ -193,48 +194,45 @@ class EmulatorCapacityBenchmark {
               "device registrations",
               http,
               RUN,
-              (thread, n, timer) -> {
-                String id = "dev-" + thread + "-" + n;
-                String deviceToken =
-                    Sas.deviceToken(dps.idScope(), id, Sas.deriveDeviceKey(groupKey, id), expiry);
-                String path = base + "/" + dps.idScope() + "/registrations/" + id;
-                Answer registered =
-                    timer.call(
-                        http,
-                        new Request.Builder()
-                            .url(path + "/register" + API)
-                            .header("Authorization", deviceToken)
-                            .put(
-                                RequestBody.create(
-                                    "{\"registrationId\":\"" + id + "\"}", JSON_TYPE))
-                            .build());
-                if (registered.code() != 202) {
-                  failures.incrementAndGet();
-                  return;
-                }
-                String operationId = registered.field("operationId");
-                String status;
-                do {
-                  Answer poll =
-                      timer.call(
-                          http,
-                          new Request.Builder()
-                              .url(path + "/operations/" + operationId + API)
-                              .header("Authorization", deviceToken)
-                              .get()
-                              .build());
-                  status = poll.code() == 202 ? "assigning" : poll.field("status");
-                } while (status.equals("assigning"));
-                if (!"assigned".equals(status)) {
-                  failures.incrementAndGet();
-                }
-              });
+              (thread, n, timer) ->
+                  registerAndPoll(
+                      dps, http, base, groupKey, expiry, "dev-", thread, n, timer, failures));
       devices.print();
+      // A device's connection per registration, as devices that boot, register and go: a client
+      // (sharing the first one's threads) with a TLS context of its own (an empty session cache,
+      // so a full handshake) and a pool emptied after the registration.
+      X509TrustManager trust = trustManager(dps);
+      Result newConnections =
+          run(
+              "device registrations, a new TLS connection each",
+              http,
+              RUN,
+              (thread, n, timer) -> {
+                ConnectionPool pool = new ConnectionPool(1, 1, TimeUnit.SECONDS);
+                OkHttpClient device;
+                try {
+                  SSLContext fresh = SSLContext.getInstance("TLS");
+                  fresh.init(null, new javax.net.ssl.TrustManager[] {trust}, null);
+                  device =
+                      http.newBuilder()
+                          .sslSocketFactory(fresh.getSocketFactory(), trust)
+                          .connectionPool(pool)
+                          .build();
+                } catch (java.security.GeneralSecurityException e) {
+                  throw new IOException(e);
+                }
+                registerAndPoll(
+                    dps, device, base, groupKey, expiry, "new-", thread, n, timer, failures);
+                pool.evictAll();
+              });
+      newConnections.print();
       assertThat(failures.get()).isZero();
       System.out.printf(
           "BENCH emulator on its own 2 cores (from its CPU time): service %.0f/s, registrations"
-              + " %.0f/s%n",
-          service.perSecondOnCores(2), devices.perSecondOnCores(2));
+              + " %.0f/s, registrations on new TLS connections %.0f/s%n",
+          service.perSecondOnCores(2),
+          devices.perSecondOnCores(2),
+          newConnections.perSecondOnCores(2));
       System.out.printf(
           "BENCH emulator target: %.0f/s each, p99 < %.0f ms: service %s, registrations %s%n",
           TARGET_PER_SECOND,
@@ -245,6 +243,53 @@ class EmulatorCapacityBenchmark {
           devices.perSecond() >= TARGET_PER_SECOND && devices.percentileMs(99) < TARGET_P99_MS
               ? "met"
               : "NOT met");
+    }
+  }
+
+  /** One registration of a new group member: the register call and the polls until assigned. */
+  private static void registerAndPoll(
+      DpsEmulator dps,
+      OkHttpClient http,
+      String base,
+      String groupKey,
+      long expiry,
+      String prefix,
+      int thread,
+      int n,
+      Timer timer,
+      AtomicInteger failures)
+      throws IOException {
+    String id = prefix + thread + "-" + n;
+    String deviceToken =
+        Sas.deviceToken(dps.idScope(), id, Sas.deriveDeviceKey(groupKey, id), expiry);
+    String path = base + "/" + dps.idScope() + "/registrations/" + id;
+    Answer registered =
+        timer.call(
+            http,
+            new Request.Builder()
+                .url(path + "/register" + API)
+                .header("Authorization", deviceToken)
+                .put(RequestBody.create("{\"registrationId\":\"" + id + "\"}", JSON_TYPE))
+                .build());
+    if (registered.code() != 202) {
+      failures.incrementAndGet();
+      return;
+    }
+    String operationId = registered.field("operationId");
+    String status;
+    do {
+      Answer poll =
+          timer.call(
+              http,
+              new Request.Builder()
+                  .url(path + "/operations/" + operationId + API)
+                  .header("Authorization", deviceToken)
+                  .get()
+                  .build());
+      status = poll.code() == 202 ? "assigning" : poll.field("status");
+    } while (status.equals("assigning"));
+    if (!"assigned".equals(status)) {
+      failures.incrementAndGet();
     }
   }
 
@@ -371,6 +416,15 @@ class EmulatorCapacityBenchmark {
 
   private static OkHttpClient client(DpsEmulator dps) throws Exception {
     SSLContext ssl = dps.clientSslContext();
+    return new OkHttpClient.Builder()
+        .sslSocketFactory(ssl.getSocketFactory(), trustManager(dps))
+        .connectionPool(new ConnectionPool(THREADS * 2, 5, TimeUnit.MINUTES))
+        .dispatcher(dispatcher())
+        .build();
+  }
+
+  /** A trust manager for the emulator's CA. */
+  private static X509TrustManager trustManager(DpsEmulator dps) throws Exception {
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
@@ -382,11 +436,7 @@ class EmulatorCapacityBenchmark {
                 new java.io.ByteArrayInputStream(
                     dps.caCertificatePem().getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
     tmf.init(ks);
-    return new OkHttpClient.Builder()
-        .sslSocketFactory(ssl.getSocketFactory(), (X509TrustManager) tmf.getTrustManagers()[0])
-        .connectionPool(new ConnectionPool(THREADS * 2, 5, TimeUnit.MINUTES))
-        .dispatcher(dispatcher())
-        .build();
+    return (X509TrustManager) tmf.getTrustManagers()[0];
   }
 
   private static okhttp3.Dispatcher dispatcher() {

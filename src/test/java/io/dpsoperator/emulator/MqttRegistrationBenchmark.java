@@ -23,11 +23,15 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.ssl.SslHandler;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -53,8 +57,10 @@ import org.junit.jupiter.api.Test;
 class MqttRegistrationBenchmark {
   private static final int CONNECTED_DEVICES = 32;
   private static final int LIFECYCLE_THREADS = 16;
-  private static final Duration WARM_UP = Duration.ofSeconds(3);
-  private static final Duration MEASURE = Duration.ofSeconds(10);
+  private static final Duration WARM_UP =
+      Duration.ofSeconds(Integer.getInteger("bench.warmUpSeconds", 3));
+  private static final Duration MEASURE =
+      Duration.ofSeconds(Integer.getInteger("bench.seconds", 10));
 
   /** One device's connection: answers and acks arrive in {@link #inbox} in order. */
   static final class Device implements AutoCloseable {
@@ -74,7 +80,9 @@ class MqttRegistrationBenchmark {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                      SSLEngine engine = tls.createSSLEngine("localhost", dps.mqttPort());
+                      // No peer host and port: the JDK's client session cache is keyed by them, so
+                      // every connection makes a full handshake, as a device that boots does.
+                      SSLEngine engine = tls.createSSLEngine();
                       engine.setUseClientMode(true);
                       ch.pipeline()
                           .addLast(new SslHandler(engine))
@@ -182,8 +190,20 @@ class MqttRegistrationBenchmark {
     final List<Long> registrations = new ArrayList<>();
   }
 
+  /** CPU time over the measured window: the emulator's threads and the whole JVM. */
+  record Cpu(long emulatorNanos, long processNanos) {}
+
+  /** What one phase measured. */
+  record Phase(List<Samples> samples, Cpu cpu) {}
+
   @Test
   void registrationsPerSecond() throws Exception {
+    // The emulator logs each connection at DEBUG in tests; under surefire every line is shipped to
+    // the Maven process, which would measure the test harness, not the server.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.dpsoperator.emulator"))
+        .setLevel(
+            ch.qos.logback.classic.Level.toLevel(
+                System.getProperty("bench.emulatorLogLevel", "WARN")));
     EventLoopGroup clients = new NioEventLoopGroup(2);
     try (DpsEmulator dps = DpsEmulator.builder().build().start()) {
       TestClient service = new TestClient(dps);
@@ -255,7 +275,7 @@ class MqttRegistrationBenchmark {
 
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  private List<Samples> run(int threads, WorkerFactory factory) throws Exception {
+  private Phase run(int threads, WorkerFactory factory) throws Exception {
     stopped.set(false);
     AtomicBoolean measuring = new AtomicBoolean();
     List<Samples> all = new ArrayList<>();
@@ -280,15 +300,46 @@ class MqttRegistrationBenchmark {
       t.start();
     }
     Thread.sleep(WARM_UP.toMillis()); // a benchmark's fixed phases, not a wait for a condition
+    Map<Long, Long> threadCpuBefore = threadCpu();
+    long processCpuBefore = processCpu();
     measuring.set(true);
     Thread.sleep(MEASURE.toMillis());
     measuring.set(false);
+    Cpu cpu = new Cpu(emulatorCpuSince(threadCpuBefore), processCpu() - processCpuBefore);
     stopped.set(true);
     assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
-    return all;
+    return new Phase(all, cpu);
   }
 
-  private static void report(String shape, int concurrency, List<Samples> all) {
+  private static final ThreadMXBean THREAD_MX = ManagementFactory.getThreadMXBean();
+
+  private static Map<Long, Long> threadCpu() {
+    Map<Long, Long> cpu = new HashMap<>();
+    for (long id : THREAD_MX.getAllThreadIds()) {
+      cpu.put(id, Math.max(0, THREAD_MX.getThreadCpuTime(id)));
+    }
+    return cpu;
+  }
+
+  /** CPU time of the emulator's threads (accept, I/O event loops, request workers). */
+  private static long emulatorCpuSince(Map<Long, Long> before) {
+    long total = 0;
+    for (ThreadInfo info : THREAD_MX.getThreadInfo(THREAD_MX.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith("dps-emulator")) {
+        long now = THREAD_MX.getThreadCpuTime(info.getThreadId());
+        total += Math.max(0, now - before.getOrDefault(info.getThreadId(), 0L));
+      }
+    }
+    return total;
+  }
+
+  private static long processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static void report(String shape, int concurrency, Phase phase) {
+    List<Samples> all = phase.samples();
     long[] registrations =
         all.stream().flatMap(s -> s.registrations.stream()).mapToLong(Long::longValue).toArray();
     long[] requests =
@@ -310,6 +361,15 @@ class MqttRegistrationBenchmark {
                 "; request p50 %.1f ms p99 %.1f ms",
                 percentile(requests, 0.50), percentile(requests, 0.99)));
     assertThat(registrations).isNotEmpty();
+    double emulatorUs = phase.cpu().emulatorNanos() / 1e3 / registrations.length;
+    System.out.printf(
+        "MQTT %s CPU per registration: emulator %.0f us, load generator and rest of the JVM %.0f"
+            + " us; CPU used %.2f cores; the emulator alone on 2 cores of its own: %.0f/s%n",
+        shape,
+        emulatorUs,
+        (phase.cpu().processNanos() - phase.cpu().emulatorNanos()) / 1e3 / registrations.length,
+        phase.cpu().processNanos() / 1e9 / MEASURE.toSeconds(),
+        2e6 / emulatorUs);
   }
 
   private static double percentile(long[] sortedNanos, double q) {
