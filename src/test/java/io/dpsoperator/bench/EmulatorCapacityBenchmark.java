@@ -7,16 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dpsoperator.emulator.DpsEmulator;
 import io.dpsoperator.emulator.Sas;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -357,8 +352,7 @@ class EmulatorCapacityBenchmark {
                 return timer;
               }));
     }
-    Map<Long, Long> threadCpuBefore = threadCpu();
-    long processCpuBefore = processCpu();
+    EmulatorCpu cpu = EmulatorCpu.start();
     long start = System.nanoTime();
     deadline[0] = start + length.toNanos();
     go.countDown();
@@ -370,8 +364,8 @@ class EmulatorCapacityBenchmark {
       total += t.size;
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    long processCpuNanos = processCpu() - processCpuBefore;
-    long serverCpuNanos = serverCpuSince(threadCpuBefore);
+    long processCpuNanos = cpu.processNanos();
+    long serverCpuNanos = cpu.emulatorNanos();
     pool.shutdown();
     pool.awaitTermination(10, TimeUnit.SECONDS);
     long[] merged = new long[total];
@@ -381,37 +375,6 @@ class EmulatorCapacityBenchmark {
       at += a.length;
     }
     return new Result(name, units.get(), seconds, merged, serverCpuNanos, processCpuNanos);
-  }
-
-  private static final ThreadMXBean THREAD_MX = ManagementFactory.getThreadMXBean();
-
-  private static Map<Long, Long> threadCpu() {
-    Map<Long, Long> cpu = new HashMap<>();
-    for (long id : THREAD_MX.getAllThreadIds()) {
-      cpu.put(id, Math.max(0, THREAD_MX.getThreadCpuTime(id)));
-    }
-    return cpu;
-  }
-
-  /** CPU time of the emulator's threads: the JDK server's dispatcher and its workers. */
-  private static long serverCpuSince(Map<Long, Long> before) {
-    long total = 0;
-    for (ThreadInfo info : THREAD_MX.getThreadInfo(THREAD_MX.getAllThreadIds())) {
-      if (info == null) {
-        continue;
-      }
-      String name = info.getThreadName();
-      if (name.startsWith("dps-emulator") || name.startsWith("HTTP-Dispatcher")) {
-        long now = THREAD_MX.getThreadCpuTime(info.getThreadId());
-        total += Math.max(0, now - before.getOrDefault(info.getThreadId(), 0L));
-      }
-    }
-    return total;
-  }
-
-  private static long processCpu() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 
   private static OkHttpClient client(DpsEmulator dps) throws Exception {

@@ -2,6 +2,7 @@ package io.dpsoperator.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dpsoperator.bench.EmulatorCpu;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -23,15 +24,11 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.ssl.SslHandler;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -300,42 +297,14 @@ class MqttRegistrationBenchmark {
       t.start();
     }
     Thread.sleep(WARM_UP.toMillis()); // a benchmark's fixed phases, not a wait for a condition
-    Map<Long, Long> threadCpuBefore = threadCpu();
-    long processCpuBefore = processCpu();
+    EmulatorCpu measured = EmulatorCpu.start();
     measuring.set(true);
     Thread.sleep(MEASURE.toMillis());
     measuring.set(false);
-    Cpu cpu = new Cpu(emulatorCpuSince(threadCpuBefore), processCpu() - processCpuBefore);
+    Cpu cpu = new Cpu(measured.emulatorNanos(), measured.processNanos());
     stopped.set(true);
     assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
     return new Phase(all, cpu);
-  }
-
-  private static final ThreadMXBean THREAD_MX = ManagementFactory.getThreadMXBean();
-
-  private static Map<Long, Long> threadCpu() {
-    Map<Long, Long> cpu = new HashMap<>();
-    for (long id : THREAD_MX.getAllThreadIds()) {
-      cpu.put(id, Math.max(0, THREAD_MX.getThreadCpuTime(id)));
-    }
-    return cpu;
-  }
-
-  /** CPU time of the emulator's threads (accept, I/O event loops, request workers). */
-  private static long emulatorCpuSince(Map<Long, Long> before) {
-    long total = 0;
-    for (ThreadInfo info : THREAD_MX.getThreadInfo(THREAD_MX.getAllThreadIds())) {
-      if (info != null && info.getThreadName().startsWith("dps-emulator")) {
-        long now = THREAD_MX.getThreadCpuTime(info.getThreadId());
-        total += Math.max(0, now - before.getOrDefault(info.getThreadId(), 0L));
-      }
-    }
-    return total;
-  }
-
-  private static long processCpu() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 
   private static void report(String shape, int concurrency, Phase phase) {
