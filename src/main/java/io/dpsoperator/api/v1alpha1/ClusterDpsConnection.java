@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
@@ -19,6 +20,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(IndividualEnrollment.GROUP)
 @Version(IndividualEnrollment.VERSION)
 @ShortNames("cdpsconn")
+// Named, not computed: fabric8 otherwise runs its pluralizer (about a hundred regular
+// expressions) in the constructor of every object it reads.
+@Plural("clusterdpsconnections")
 @Categories("dps")
 @AdditionalPrinterColumn(
     name = "Host",

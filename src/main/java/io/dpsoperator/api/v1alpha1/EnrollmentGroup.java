@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
@@ -20,6 +21,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(IndividualEnrollment.GROUP)
 @Version(IndividualEnrollment.VERSION)
 @ShortNames("dpseg")
+// Named, not computed: fabric8 otherwise runs its pluralizer (about a hundred regular
+// expressions) in the constructor of every object it reads.
+@Plural("enrollmentgroups")
 @Categories("dps")
 @AdditionalPrinterColumn(
     name = "Group ID",
