@@ -2,7 +2,6 @@ package io.dpsoperator.operator.secrets;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.Map;
@@ -92,19 +91,25 @@ final class MetadataOnlyStore<T extends HasMetadata> implements ItemStore<T> {
     return object(key, versions.get(key));
   }
 
+  /**
+   * The resourceVersion listed for a key ("" when the object has none), or null when not listed.
+   */
+  String resourceVersion(String key) {
+    return versions.get(key);
+  }
+
   /** The metadata-only object of a key, or null when there is no version (no object). */
   private T object(String key, String resourceVersion) {
     if (resourceVersion == null) {
       return null;
     }
     int slash = key.indexOf('/');
+    ObjectMeta meta = new ObjectMeta();
+    meta.setNamespace(slash < 0 ? null : key.substring(0, slash));
+    meta.setName(key.substring(slash + 1));
+    meta.setResourceVersion(resourceVersion.isEmpty() ? null : resourceVersion);
     T slim = empty.get();
-    slim.setMetadata(
-        new ObjectMetaBuilder()
-            .withNamespace(slash < 0 ? null : key.substring(0, slash))
-            .withName(key.substring(slash + 1))
-            .withResourceVersion(resourceVersion.isEmpty() ? null : resourceVersion)
-            .build());
+    slim.setMetadata(meta);
     return slim;
   }
 }

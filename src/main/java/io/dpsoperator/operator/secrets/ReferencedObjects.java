@@ -11,9 +11,7 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,6 +48,7 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
   private final Map<ObjectRef, Set<ResourceID>> users = new HashMap<>();
   private final Map<ResourceID, Set<ObjectRef>> byPrimary = new HashMap<>();
   private final Map<ObjectRef, HeldObject> held = new HashMap<>();
+  private final Map<WatchScope, MetadataOnlyStore<?>> stores = new HashMap<>();
 
   /**
    * @param watchedNamespaces the namespaces the operator watches; empty means all namespaces
@@ -111,7 +110,7 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
 
   /** The data of a referenced Secret (decoded) or ConfigMap; empty when it does not exist. */
   public Optional<Map<String, String>> data(ObjectRef ref) {
-    return object(ref).map(ReferencedObjects::dataOf);
+    return current(ref).map(HeldObject::decodedData);
   }
 
   /**
@@ -119,29 +118,35 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
    * informer says the object has not changed; read from the API server otherwise.
    */
   public Optional<HasMetadata> object(ObjectRef ref) {
+    return current(ref).map(h -> h.object(ref));
+  }
+
+  /** What the object is now, from memory while the informer lists the version held. */
+  private Optional<HeldObject> current(ObjectRef ref) {
     SharedIndexInformer<? extends HasMetadata> informer;
+    MetadataOnlyStore<?> store;
     HeldObject cached;
     synchronized (this) {
-      informer = informers.get(WatchScope.covering(ref, watchedNamespaces));
+      WatchScope scope = WatchScope.covering(ref, watchedNamespaces);
+      informer = informers.get(scope);
+      store = stores.get(scope);
       cached = held.get(ref);
     }
     if (informer == null || !informer.hasSynced()) {
-      return Optional.ofNullable(fetch(ref));
+      return Optional.ofNullable(fetch(ref)).map(HeldObject::of);
     }
-    HasMetadata listed =
-        informer.getStore().getByKey(Cache.namespaceKeyFunc(ref.namespace(), ref.name()));
+    String listed = store.resourceVersion(Cache.namespaceKeyFunc(ref.namespace(), ref.name()));
     if (listed == null) {
       return Optional.empty();
     }
-    if (cached != null
-        && Objects.equals(cached.resourceVersion(), listed.getMetadata().getResourceVersion())) {
-      return Optional.of(cached.object(ref));
+    if (cached != null && Objects.equals(cached.resourceVersion(), listed)) {
+      return Optional.of(cached);
     }
     HasMetadata read = fetch(ref);
     if (read != null) {
       offer(ref, read);
     }
-    return Optional.ofNullable(read);
+    return Optional.ofNullable(read).map(HeldObject::of);
   }
 
   /** Everything held in memory: the informers' stores and the data of referenced objects. */
@@ -184,41 +189,17 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
     held.remove(ref);
   }
 
-  private static Map<String, String> dataOf(HasMetadata object) {
-    Map<String, String> data = new HashMap<>();
-    if (object instanceof Secret secret) {
-      if (secret.getData() != null) {
-        secret
-            .getData()
-            .forEach(
-                (k, v) -> {
-                  try {
-                    data.put(
-                        k, new String(Base64.getMimeDecoder().decode(v), StandardCharsets.UTF_8));
-                  } catch (IllegalArgumentException e) {
-                    // Not valid base64: leave the key out; the caller reports it as missing.
-                  }
-                });
-      }
-      if (secret.getStringData() != null) {
-        data.putAll(secret.getStringData());
-      }
-    } else if (object instanceof ConfigMap configMap && configMap.getData() != null) {
-      data.putAll(configMap.getData());
-    }
-    return data;
-  }
-
   private SharedIndexInformer<? extends HasMetadata> informer(WatchScope scope) {
-    return scope.kind() == ObjectRef.Kind.SECRET
-        ? informer(
-            scope,
-            client.secrets(),
-            new MetadataOnlyStore<>(scope.kind(), Secret::new, this::offer, this::forget))
-        : informer(
-            scope,
-            client.configMaps(),
-            new MetadataOnlyStore<>(scope.kind(), ConfigMap::new, this::offer, this::forget));
+    if (scope.kind() == ObjectRef.Kind.SECRET) {
+      MetadataOnlyStore<Secret> store =
+          new MetadataOnlyStore<>(scope.kind(), Secret::new, this::offer, this::forget);
+      stores.put(scope, store);
+      return informer(scope, client.secrets(), store);
+    }
+    MetadataOnlyStore<ConfigMap> store =
+        new MetadataOnlyStore<>(scope.kind(), ConfigMap::new, this::offer, this::forget);
+    stores.put(scope, store);
+    return informer(scope, client.configMaps(), store);
   }
 
   private void start(WatchScope scope, SharedIndexInformer<? extends HasMetadata> informer) {
@@ -322,6 +303,7 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
     synchronized (this) {
       toStop = new ArrayList<>(informers.values());
       informers.clear();
+      stores.clear();
       users.clear();
       byPrimary.clear();
       held.clear();

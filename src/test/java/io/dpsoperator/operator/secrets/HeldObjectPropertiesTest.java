@@ -81,6 +81,30 @@ class HeldObjectPropertiesTest {
   }
 
   @Property
+  void aHeldSecretDecodesItsDataAndLeavesOutWhatIsNotBase64(
+      @ForAll("maps") Map<String, String> plain) {
+    Map<String, String> encoded = new HashMap<>();
+    plain.forEach(
+        (k, v) ->
+            encoded.put(
+                k,
+                java.util.Base64.getEncoder()
+                    .encodeToString(v.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    // One base64 character cannot end a value: the decoder refuses it.
+    encoded.put("not-base64!", "A");
+    Secret secret =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName("keys")
+            .withResourceVersion("1")
+            .endMetadata()
+            .withData(encoded)
+            .build();
+
+    assertThat(HeldObject.of(secret).decodedData()).isEqualTo(plain);
+  }
+
+  @Property
   void aHeldConfigMapGivesBackItsData(
       @ForAll("maps") Map<String, String> data, @ForAll("maps") Map<String, String> binary) {
     ConfigMap sent =
