@@ -74,7 +74,8 @@ public record OperatorConfig(
           new Setting(
               "DPS_OPERATOR_RESYNC_INTERVAL",
               "5m",
-              "How often each enrollment is re-read from DPS to detect out-of-band changes"),
+              "How often DPS's enrollments are read again (query pages for the whole DPS) to detect"
+                  + " out-of-band changes; each resource is also re-checked within it"),
           new Setting(
               "DPS_OPERATOR_GROUP_STATUS_INTERVAL",
               "10m",
