@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * What is kept in memory of a referenced Secret or ConfigMap: its data and the metadata the
@@ -39,24 +40,25 @@ record HeldObject(
   /** The compact form of a Secret or ConfigMap; null for any other kind. */
   static HeldObject of(HasMetadata full) {
     ObjectMeta meta = full.getMetadata();
-    Map<String, String> annotations = copy(meta.getAnnotations());
-    if (annotations.containsKey(LAST_APPLIED)) {
-      Map<String, String> without = new HashMap<>(annotations);
-      without.remove(LAST_APPLIED);
-      annotations = Map.copyOf(without);
-    }
+    Map<String, String> annotations = copy(meta.getAnnotations(), a -> a.remove(LAST_APPLIED));
     List<OwnerReference> owners =
         meta.getOwnerReferences() == null ? List.of() : List.copyOf(meta.getOwnerReferences());
     if (full instanceof Secret s) {
-      Map<String, String> data = new HashMap<>(copy(s.getData()));
       // Objects from the API server have no stringData; one built in code may.
-      if (s.getStringData() != null) {
-        s.getStringData()
-            .forEach(
-                (k, v) ->
-                    data.put(
-                        k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
-      }
+      Map<String, String> data =
+          copy(
+              s.getData(),
+              d -> {
+                if (s.getStringData() != null) {
+                  s.getStringData()
+                      .forEach(
+                          (k, v) ->
+                              d.put(
+                                  k,
+                                  Base64.getEncoder()
+                                      .encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+                }
+              });
       return new HeldObject(
           true,
           meta.getResourceVersion(),
@@ -64,7 +66,7 @@ record HeldObject(
           copy(meta.getLabels()),
           annotations,
           owners,
-          Map.copyOf(data),
+          data,
           Map.of());
     }
     if (full instanceof ConfigMap c) {
@@ -125,12 +127,18 @@ record HeldObject(
   }
 
   private static Map<String, String> copy(Map<String, String> map) {
-    if (map == null || map.isEmpty()) {
-      return Map.of();
-    }
+    return copy(map, m -> {});
+  }
+
+  /** An immutable copy of {@code map}, changed by {@code adjust} on the way. */
+  private static Map<String, String> copy(
+      Map<String, String> map, Consumer<Map<String, String>> adjust) {
     // Map.copyOf refuses null values, which a ConfigMap's data may hold.
     Map<String, String> clean = new HashMap<>();
-    map.forEach((k, v) -> clean.put(k, v == null ? "" : v));
-    return Map.copyOf(clean);
+    if (map != null) {
+      map.forEach((k, v) -> clean.put(k, v == null ? "" : v));
+    }
+    adjust.accept(clean);
+    return clean.isEmpty() ? Map.of() : Map.copyOf(clean);
   }
 }

@@ -43,12 +43,14 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
 
   private final KubernetesClient client;
   private final Set<String> watchedNamespaces;
-  private final Map<WatchScope, SharedIndexInformer<? extends HasMetadata>> informers =
-      new HashMap<>();
+  private final Map<WatchScope, Watch> watches = new HashMap<>();
   private final Map<ObjectRef, Set<ResourceID>> users = new HashMap<>();
   private final Map<ResourceID, Set<ObjectRef>> byPrimary = new HashMap<>();
   private final Map<ObjectRef, HeldObject> held = new HashMap<>();
-  private final Map<WatchScope, MetadataOnlyStore<?>> stores = new HashMap<>();
+
+  /** The informer of a scope and the store it lists into (which fabric8 wraps out of reach). */
+  private record Watch(
+      SharedIndexInformer<? extends HasMetadata> informer, MetadataOnlyStore<?> store) {}
 
   /**
    * @param watchedNamespaces the namespaces the operator watches; empty means all namespaces
@@ -66,8 +68,7 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
    * first event triggers the primary again.
    */
   public void track(ResourceID primary, Collection<ObjectRef> refs) {
-    List<Map.Entry<WatchScope, SharedIndexInformer<? extends HasMetadata>>> toStart =
-        new ArrayList<>();
+    List<Map.Entry<WatchScope, Watch>> toStart = new ArrayList<>();
     synchronized (this) {
       Set<ObjectRef> now = Set.copyOf(refs);
       for (ObjectRef ref : byPrimary.getOrDefault(primary, Set.of())) {
@@ -78,10 +79,10 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
       for (ObjectRef ref : now) {
         users.computeIfAbsent(ref, r -> new HashSet<>()).add(primary);
         WatchScope scope = WatchScope.covering(ref, watchedNamespaces);
-        if (!informers.containsKey(scope)) {
-          SharedIndexInformer<? extends HasMetadata> informer = informer(scope);
-          informers.put(scope, informer);
-          toStart.add(Map.entry(scope, informer));
+        if (!watches.containsKey(scope)) {
+          Watch watch = watch(scope);
+          watches.put(scope, watch);
+          toStart.add(Map.entry(scope, watch));
         }
       }
       if (now.isEmpty()) {
@@ -91,7 +92,7 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
       }
     }
     // Started outside the lock: the informer's store calls back into this object.
-    toStart.forEach(e -> start(e.getKey(), e.getValue()));
+    toStart.forEach(e -> start(e.getKey(), e.getValue().informer()));
   }
 
   /** Forgets a primary that is gone. */
@@ -123,47 +124,45 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
 
   /** What the object is now, from memory while the informer lists the version held. */
   private Optional<HeldObject> current(ObjectRef ref) {
-    SharedIndexInformer<? extends HasMetadata> informer;
-    MetadataOnlyStore<?> store;
+    Watch watch;
     HeldObject cached;
     synchronized (this) {
-      WatchScope scope = WatchScope.covering(ref, watchedNamespaces);
-      informer = informers.get(scope);
-      store = stores.get(scope);
+      watch = watches.get(WatchScope.covering(ref, watchedNamespaces));
       cached = held.get(ref);
     }
-    if (informer == null || !informer.hasSynced()) {
+    if (watch == null || !watch.informer().hasSynced()) {
       return Optional.ofNullable(fetch(ref)).map(HeldObject::of);
     }
-    String listed = store.resourceVersion(Cache.namespaceKeyFunc(ref.namespace(), ref.name()));
+    String listed =
+        watch.store().resourceVersion(Cache.namespaceKeyFunc(ref.namespace(), ref.name()));
     if (listed == null) {
       return Optional.empty();
     }
     if (cached != null && Objects.equals(cached.resourceVersion(), listed)) {
       return Optional.of(cached);
     }
-    HasMetadata read = fetch(ref);
+    HeldObject read = Optional.ofNullable(fetch(ref)).map(HeldObject::of).orElse(null);
     if (read != null) {
-      offer(ref, read);
+      hold(ref, read);
     }
-    return Optional.ofNullable(read).map(HeldObject::of);
+    return Optional.ofNullable(read);
   }
 
   /** Everything held in memory: the informers' stores and the data of referenced objects. */
   List<HasMetadata> heldObjects() {
     List<HasMetadata> all = new ArrayList<>();
-    List<SharedIndexInformer<? extends HasMetadata>> stores;
+    List<Watch> listed;
     synchronized (this) {
       held.forEach((ref, object) -> all.add(object.object(ref)));
-      stores = new ArrayList<>(informers.values());
+      listed = new ArrayList<>(watches.values());
     }
-    stores.forEach(i -> all.addAll(i.getStore().list()));
+    listed.forEach(w -> all.addAll(w.informer().getStore().list()));
     return all;
   }
 
   /** The scopes watched now. */
   synchronized Set<WatchScope> scopes() {
-    return Set.copyOf(informers.keySet());
+    return Set.copyOf(watches.keySet());
   }
 
   private HasMetadata fetch(ObjectRef ref) {
@@ -185,21 +184,26 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
     }
   }
 
+  /** Keeps what was read while a resource refers to it. */
+  private synchronized void hold(ObjectRef ref, HeldObject read) {
+    if (users.containsKey(ref)) {
+      held.put(ref, read);
+    }
+  }
+
   private synchronized void forget(ObjectRef ref) {
     held.remove(ref);
   }
 
-  private SharedIndexInformer<? extends HasMetadata> informer(WatchScope scope) {
+  private Watch watch(WatchScope scope) {
     if (scope.kind() == ObjectRef.Kind.SECRET) {
       MetadataOnlyStore<Secret> store =
           new MetadataOnlyStore<>(scope.kind(), Secret::new, this::offer, this::forget);
-      stores.put(scope, store);
-      return informer(scope, client.secrets(), store);
+      return new Watch(informer(scope, client.secrets(), store), store);
     }
     MetadataOnlyStore<ConfigMap> store =
         new MetadataOnlyStore<>(scope.kind(), ConfigMap::new, this::offer, this::forget);
-    stores.put(scope, store);
-    return informer(scope, client.configMaps(), store);
+    return new Watch(informer(scope, client.configMaps(), store), store);
   }
 
   private void start(WatchScope scope, SharedIndexInformer<? extends HasMetadata> informer) {
@@ -301,9 +305,9 @@ public class ReferencedObjects<P extends HasMetadata> extends AbstractEventSourc
   public void stop() {
     List<SharedIndexInformer<? extends HasMetadata>> toStop;
     synchronized (this) {
-      toStop = new ArrayList<>(informers.values());
-      informers.clear();
-      stores.clear();
+      toStop = new ArrayList<>();
+      watches.values().forEach(w -> toStop.add(w.informer()));
+      watches.clear();
       users.clear();
       byPrimary.clear();
       held.clear();
