@@ -66,11 +66,10 @@ public final class ReadinessGauges {
         status == null
             ? "Unknown"
             : Conditions.ready(status)
-                .map(c -> c.getStatus())
-                .filter(STATUSES::contains)
+                // The constant, not the status's own copy of the string.
+                .flatMap(c -> STATUSES.stream().filter(s -> s.equals(c.getStatus())).findFirst())
                 .orElse("Unknown");
-    // The constant, not the status's own copy of the string.
-    ready.put(key(resource), STATUSES.get(STATUSES.indexOf(now)));
+    ready.put(key(resource), now);
   }
 
   /** Removes the series of a resource that is gone. */
